@@ -1,0 +1,28 @@
+import type { Workspace } from '../storage/store.js';
+import type { Domain } from './context.js';
+import { invalidInput } from './invalid-input.js';
+import { newId } from './secrets.js';
+
+const DOMAIN_NAME = /^[a-z0-9][a-z0-9-]{0,20}$/;
+
+export async function createWorkspace(
+  domain: Domain,
+  input: { name: string; domain: string },
+): Promise<Workspace> {
+  const name = input.name.trim();
+  if (!name) invalidInput('name', 'a non-empty workspace name');
+  if (!DOMAIN_NAME.test(input.domain)) {
+    invalidInput('domain', 'a workspace domain of lower-case letters, digits and dashes (at most 21)');
+  }
+  if (await domain.store.getWorkspaceByDomain(input.domain)) {
+    invalidInput('domain', `a domain not taken already ('${input.domain}' is)`);
+  }
+  const workspace: Workspace = { id: newId('T'), name, domain: input.domain };
+  await domain.store.createWorkspace(workspace);
+  return workspace;
+}
+
+/** The workspace's URL as auth.test reports it. */
+export function workspaceUrl(workspaceDomain: string): string {
+  return `https://${workspaceDomain}.slack.com/`;
+}

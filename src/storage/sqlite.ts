@@ -1,0 +1,440 @@
+import Database from 'better-sqlite3';
+import { newHashKey } from '../domain/secrets.js';
+import { StoreUnavailableError } from '../errors.js';
+import { joinList, splitList, unionList } from './lists.js';
+import { migrations } from './migrations/index.js';
+import type {
+  App,
+  Bot,
+  Code,
+  ExchangeOutcome,
+  NewToken,
+  Store,
+  TokenView,
+  User,
+  Workspace,
+} from './store.js';
+
+/**
+ * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so that an answer carrying a
+ * token is sent only after the write that records it is on disk.
+ *
+ * Writes are group-committed: every write asked for during one turn of the event loop runs in one
+ * transaction (each in its own savepoint, so one failure rolls back only itself), and all of them
+ * resolve after the single fsync of that commit. Durability stays per answer; the cost of fsync is
+ * shared by the concurrent requests (see docs/performance.md).
+ */
+export function openSqliteStore(filename: string): Store {
+  let db: Database.Database;
+  try {
+    db = new Database(filename);
+  } catch (error) {
+    throw new StoreUnavailableError(`cannot open ${filename}: ${(error as Error).message}`);
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+  // IMMEDIATE takes the write lock first, so two processes opening one file migrate one at a time.
+  db.transaction(() => {
+    const applied = new Set(
+      db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+        .all()
+        .map((row) => row.version),
+    );
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(
+        migration.version,
+        migration.name,
+      );
+    }
+  }).immediate();
+}
+
+interface PendingWrite {
+  run(): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+class SqliteStore implements Store {
+  private pending: PendingWrite[] = [];
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = prepareStatements(db);
+  }
+
+  /** Queues `run` into this turn's transaction; resolves once that transaction is durable. */
+  private write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const item of batch) {
+        this.db.exec('SAVEPOINT item');
+        try {
+          results.push({ ok: true, value: item.run() });
+          this.db.exec('RELEASE item');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO item');
+          this.db.exec('RELEASE item');
+          results.push({ ok: false, value: error });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      const failure = new StoreUnavailableError(`commit failed: ${(error as Error).message}`);
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const result = results[i];
+      if (result?.ok) item.resolve(result.value);
+      else item.reject(result?.value);
+    });
+  }
+
+  private read<T>(run: () => T): Promise<T> {
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async hashKey(): Promise<string> {
+    const existing = this.statements.getMeta.get('hash_key');
+    if (existing) return existing.value;
+    return this.write(() => {
+      this.statements.insertMetaIfAbsent.run('hash_key', newHashKey());
+      return (this.statements.getMeta.get('hash_key') as { value: string }).value;
+    });
+  }
+
+  createWorkspace(workspace: Workspace): Promise<void> {
+    return this.write(() => {
+      this.statements.insertWorkspace.run({ ...workspace, createdAt: Date.now() });
+    });
+  }
+
+  getWorkspace(id: string): Promise<Workspace | undefined> {
+    return this.read(() => this.statements.getWorkspace.get(id));
+  }
+
+  getWorkspaceByDomain(domain: string): Promise<Workspace | undefined> {
+    return this.read(() => this.statements.getWorkspaceByDomain.get(domain));
+  }
+
+  listWorkspaces(): Promise<Workspace[]> {
+    return this.read(() => this.statements.listWorkspaces.all());
+  }
+
+  createUser(user: User): Promise<void> {
+    return this.write(() => {
+      this.statements.insertUser.run(userRow(user));
+    });
+  }
+
+  getUser(id: string): Promise<User | undefined> {
+    return this.read(() => toUser(this.statements.getUser.get(id)));
+  }
+
+  listUsersByEmail(email: string): Promise<User[]> {
+    return this.read(() => this.statements.listUsersByEmail.all(email).map((row) => toUser(row) as User));
+  }
+
+  createApp(app: App): Promise<void> {
+    return this.write(() => {
+      this.statements.insertApp.run({ ...appRow(app), createdAt: Date.now() });
+    });
+  }
+
+  getAppByClientId(clientId: string): Promise<App | undefined> {
+    return this.read(() => toApp(this.statements.getAppByClientId.get(clientId)));
+  }
+
+  listApps(): Promise<App[]> {
+    return this.read(() => this.statements.listApps.all().map((row) => toApp(row) as App));
+  }
+
+  updateApp(app: App): Promise<boolean> {
+    return this.write(() => this.statements.updateApp.run(appRow(app)).changes > 0);
+  }
+
+  ensureBot(candidate: Bot, botUser: User): Promise<Bot> {
+    return this.write(() => {
+      const existing = this.statements.getBot.get(candidate.appId, candidate.teamId);
+      if (existing) return existing;
+      this.statements.insertUser.run(userRow(botUser));
+      this.statements.insertBot.run(candidate);
+      return candidate;
+    });
+  }
+
+  insertCode(code: Code): Promise<void> {
+    return this.write(() => {
+      this.statements.insertCode.run(codeRow(code));
+    });
+  }
+
+  findCode(hash: string): Promise<Code | undefined> {
+    return this.read(() => toCode(this.statements.getCode.get(hash)));
+  }
+
+  burnCode(hash: string, now: number): Promise<void> {
+    return this.write(() => {
+      this.statements.useCode.run(now, hash);
+    });
+  }
+
+  exchangeCode(codeHash: string, now: number, tokens: readonly NewToken[]): Promise<ExchangeOutcome> {
+    return this.write((): ExchangeOutcome => {
+      if (this.statements.useCode.run(now, codeHash).changes === 0) return { status: 'already_used' };
+      const scopes = tokens.map((token) => {
+        const grantee = token.kind === 'bot' ? 'bot' : token.userId;
+        const before = this.statements.getGrant.get(token.appId, token.teamId, grantee);
+        const merged = unionList(splitList(before?.scopes ?? null), token.addScopes);
+        this.statements.upsertGrant.run(token.appId, token.teamId, grantee, joinList(merged), now);
+        this.statements.insertToken.run({ ...tokenRow(token), scopes: joinList(merged), createdAt: now });
+        return merged;
+      });
+      return { status: 'issued', scopes };
+    });
+  }
+
+  findToken(hash: string): Promise<TokenView | undefined> {
+    return this.read(() => toTokenView(this.statements.getTokenView.get(hash)));
+  }
+
+  revokeToken(hash: string, now: number): Promise<boolean> {
+    return this.write(() => this.statements.revokeToken.run(now, hash).changes > 0);
+  }
+
+  revokeTokensOfCode(codeHash: string, now: number): Promise<number> {
+    return this.write(() => this.statements.revokeTokensOfCode.run(now, codeHash).changes);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.db.prepare('SELECT 1').get();
+    } catch (error) {
+      throw new StoreUnavailableError((error as Error).message);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    this.db.close();
+  }
+}
+
+// Rows as SQLite returns them; the converters below turn them into the port's shapes.
+interface UserRow {
+  id: string;
+  teamId: string;
+  name: string;
+  email: string | null;
+  passwordHash: string | null;
+  isBot: number;
+}
+interface AppRow {
+  id: string;
+  name: string;
+  clientId: string;
+  clientSecretHash: string;
+  redirectUris: string;
+  scopes: string | null;
+  tokenRotation: number;
+}
+interface CodeRow {
+  hash: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  scopes: string;
+  userScopes: string;
+  redirectUri: string | null;
+  version: number;
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  expiresAt: number;
+  usedAt: number | null;
+}
+interface TokenViewRow {
+  hash: string;
+  kind: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  scopes: string;
+  codeHash: string | null;
+  familyId: string;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  teamName: string;
+  teamDomain: string;
+  userName: string;
+  botId: string | null;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    insertMetaIfAbsent: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
+    insertWorkspace: db.prepare(
+      'INSERT INTO workspaces (id, name, domain, created_at) VALUES (@id, @name, @domain, @createdAt)',
+    ),
+    getWorkspace: db.prepare<[string], Workspace>('SELECT id, name, domain FROM workspaces WHERE id = ?'),
+    getWorkspaceByDomain: db.prepare<[string], Workspace>(
+      'SELECT id, name, domain FROM workspaces WHERE domain = ?',
+    ),
+    listWorkspaces: db.prepare<[], Workspace>(
+      'SELECT id, name, domain FROM workspaces ORDER BY created_at, id',
+    ),
+    insertUser: db.prepare(
+      `INSERT INTO users (id, team_id, name, email, password_hash, is_bot, created_at)
+       VALUES (@id, @teamId, @name, @email, @passwordHash, @isBot, @createdAt)`,
+    ),
+    getUser: db.prepare<[string], UserRow>(`${SELECT_USER} WHERE id = ?`),
+    listUsersByEmail: db.prepare<[string], UserRow>(`${SELECT_USER} WHERE email = ? ORDER BY created_at, id`),
+    insertApp: db.prepare(
+      `INSERT INTO apps (id, name, client_id, client_secret_hash, redirect_uris, scopes, token_rotation, created_at)
+       VALUES (@id, @name, @clientId, @clientSecretHash, @redirectUris, @scopes, @tokenRotation, @createdAt)`,
+    ),
+    getAppByClientId: db.prepare<[string], AppRow>(`${SELECT_APP} WHERE client_id = ?`),
+    listApps: db.prepare<[], AppRow>(`${SELECT_APP} ORDER BY created_at, id`),
+    updateApp: db.prepare(
+      `UPDATE apps SET name = @name, client_secret_hash = @clientSecretHash, redirect_uris = @redirectUris,
+       scopes = @scopes, token_rotation = @tokenRotation WHERE id = @id`,
+    ),
+    getBot: db.prepare<[string, string], Bot>(
+      'SELECT app_id AS appId, team_id AS teamId, bot_id AS botId, user_id AS userId FROM bots WHERE app_id = ? AND team_id = ?',
+    ),
+    insertBot: db.prepare(
+      'INSERT INTO bots (app_id, team_id, bot_id, user_id) VALUES (@appId, @teamId, @botId, @userId)',
+    ),
+    insertCode: db.prepare(
+      `INSERT INTO codes (hash, app_id, team_id, user_id, scopes, user_scopes, redirect_uri, version,
+         code_challenge, code_challenge_method, expires_at, used_at, created_at)
+       VALUES (@hash, @appId, @teamId, @userId, @scopes, @userScopes, @redirectUri, @version,
+         @codeChallenge, @codeChallengeMethod, @expiresAt, NULL, @createdAt)`,
+    ),
+    getCode: db.prepare<[string], CodeRow>(
+      `SELECT hash, app_id AS appId, team_id AS teamId, user_id AS userId, scopes, user_scopes AS userScopes,
+         redirect_uri AS redirectUri, version, code_challenge AS codeChallenge,
+         code_challenge_method AS codeChallengeMethod, expires_at AS expiresAt, used_at AS usedAt
+       FROM codes WHERE hash = ?`,
+    ),
+    useCode: db.prepare('UPDATE codes SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
+    getGrant: db.prepare<[string, string, string], { scopes: string }>(
+      'SELECT scopes FROM grants WHERE app_id = ? AND team_id = ? AND grantee = ?',
+    ),
+    upsertGrant: db.prepare(
+      `INSERT INTO grants (app_id, team_id, grantee, scopes, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (app_id, team_id, grantee) DO UPDATE SET scopes = excluded.scopes, updated_at = excluded.updated_at`,
+    ),
+    insertToken: db.prepare(
+      `INSERT INTO tokens (hash, kind, app_id, team_id, user_id, scopes, code_hash, family_id, expires_at,
+         revoked_at, created_at)
+       VALUES (@hash, @kind, @appId, @teamId, @userId, @scopes, @codeHash, @familyId, @expiresAt, NULL, @createdAt)`,
+    ),
+    getTokenView: db.prepare<[string], TokenViewRow>(
+      `SELECT t.hash, t.kind, t.app_id AS appId, t.team_id AS teamId, t.user_id AS userId, t.scopes,
+         t.code_hash AS codeHash, t.family_id AS familyId, t.expires_at AS expiresAt, t.revoked_at AS revokedAt,
+         w.name AS teamName, w.domain AS teamDomain, u.name AS userName, b.bot_id AS botId
+       FROM tokens t
+       JOIN workspaces w ON w.id = t.team_id
+       JOIN users u ON u.id = t.user_id
+       LEFT JOIN bots b ON t.kind = 'bot' AND b.app_id = t.app_id AND b.team_id = t.team_id
+       WHERE t.hash = ?`,
+    ),
+    revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL'),
+    revokeTokensOfCode: db.prepare(
+      'UPDATE tokens SET revoked_at = ? WHERE code_hash = ? AND revoked_at IS NULL',
+    ),
+  };
+}
+
+const SELECT_USER = `SELECT id, team_id AS teamId, name, email, password_hash AS passwordHash, is_bot AS isBot
+  FROM users`;
+const SELECT_APP = `SELECT id, name, client_id AS clientId, client_secret_hash AS clientSecretHash,
+  redirect_uris AS redirectUris, scopes, token_rotation AS tokenRotation FROM apps`;
+
+function userRow(user: User) {
+  return { ...user, isBot: user.isBot ? 1 : 0, createdAt: Date.now() };
+}
+
+function toUser(row: UserRow | undefined): User | undefined {
+  return row && { ...row, isBot: row.isBot === 1 };
+}
+
+function appRow(app: App) {
+  return {
+    ...app,
+    redirectUris: JSON.stringify(app.redirectUris),
+    scopes: app.scopes ? joinList(app.scopes) : null,
+    tokenRotation: app.tokenRotation ? 1 : 0,
+  };
+}
+
+function toApp(row: AppRow | undefined): App | undefined {
+  return (
+    row && {
+      ...row,
+      redirectUris: JSON.parse(row.redirectUris) as string[],
+      scopes: row.scopes === null ? null : splitList(row.scopes),
+      tokenRotation: row.tokenRotation === 1,
+    }
+  );
+}
+
+function codeRow(code: Code) {
+  return {
+    ...code,
+    scopes: joinList(code.scopes),
+    userScopes: joinList(code.userScopes),
+    createdAt: Date.now(),
+  };
+}
+
+function toCode(row: CodeRow | undefined): Code | undefined {
+  return (
+    row && {
+      ...row,
+      scopes: splitList(row.scopes),
+      userScopes: splitList(row.userScopes),
+      version: row.version === 2 ? 2 : 1,
+      codeChallengeMethod: row.codeChallengeMethod as Code['codeChallengeMethod'],
+    }
+  );
+}
+
+function tokenRow(token: NewToken) {
+  const { addScopes: _added, ...row } = token;
+  return row;
+}
+
+function toTokenView(row: TokenViewRow | undefined): TokenView | undefined {
+  return row && { ...row, kind: row.kind === 'bot' ? 'bot' : 'user', scopes: splitList(row.scopes) };
+}

@@ -1,0 +1,139 @@
+/**
+ * The storage port: everything the domain keeps, behind narrow interfaces. Single use is an atomic
+ * operation of the store (`exchangeCode`), never a read-then-write in the domain. Credentials
+ * arrive here already hashed; a store never sees a secret, code or token in clear.
+ * Every implementation passes test/store-contract.ts.
+ */
+
+export interface Workspace {
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+}
+
+export interface User {
+  readonly id: string;
+  readonly teamId: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly passwordHash: string | null;
+  readonly isBot: boolean;
+}
+
+export interface App {
+  readonly id: string;
+  readonly name: string;
+  readonly clientId: string;
+  readonly clientSecretHash: string;
+  readonly redirectUris: readonly string[];
+  /** Scopes the app may request; null means any. */
+  readonly scopes: readonly string[] | null;
+  readonly tokenRotation: boolean;
+}
+
+/** The bot user an app gets in a workspace when `bot` (v1) or bot scopes (v2) are granted. */
+export interface Bot {
+  readonly appId: string;
+  readonly teamId: string;
+  readonly botId: string;
+  readonly userId: string;
+}
+
+export type FlowVersion = 1 | 2;
+
+export interface Code {
+  readonly hash: string;
+  readonly appId: string;
+  readonly teamId: string;
+  readonly userId: string;
+  /** v1: the user's scopes; v2: the bot scopes. */
+  readonly scopes: readonly string[];
+  /** v2 only: the user's scopes. */
+  readonly userScopes: readonly string[];
+  /** The redirect_uri the authorize request carried, or null when it carried none. */
+  readonly redirectUri: string | null;
+  readonly version: FlowVersion;
+  readonly codeChallenge: string | null;
+  readonly codeChallengeMethod: 'S256' | 'plain' | null;
+  readonly expiresAt: number;
+  readonly usedAt: number | null;
+}
+
+export type TokenKind = 'user' | 'bot';
+
+export interface Token {
+  readonly hash: string;
+  readonly kind: TokenKind;
+  readonly appId: string;
+  readonly teamId: string;
+  /** The person's id for a user token, the bot user's id for a bot token. */
+  readonly userId: string;
+  readonly scopes: readonly string[];
+  /** The code this token was issued from, so that a replayed code can revoke it. */
+  readonly codeHash: string | null;
+  /** Every token descended from one install shares a family; replay detection revokes it whole. */
+  readonly familyId: string;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+/** A token with what protected methods answer about it, read in one query. */
+export interface TokenView extends Token {
+  readonly teamName: string;
+  readonly teamDomain: string;
+  readonly userName: string;
+  readonly botId: string | null;
+}
+
+/** A token to be written by `exchangeCode`; its scopes are the grant's scopes after the merge. */
+export interface NewToken extends Omit<Token, 'scopes' | 'revokedAt'> {
+  /** Scopes this exchange adds to the grant; the token receives the grant's union. */
+  readonly addScopes: readonly string[];
+}
+
+export type ExchangeOutcome =
+  | { readonly status: 'issued'; readonly scopes: readonly (readonly string[])[] }
+  | { readonly status: 'already_used' };
+
+export interface Store {
+  /** The key of the credential hashes: read from the database, made on first use. */
+  hashKey(): Promise<string>;
+
+  createWorkspace(workspace: Workspace): Promise<void>;
+  getWorkspace(id: string): Promise<Workspace | undefined>;
+  getWorkspaceByDomain(domain: string): Promise<Workspace | undefined>;
+  listWorkspaces(): Promise<Workspace[]>;
+
+  createUser(user: User): Promise<void>;
+  getUser(id: string): Promise<User | undefined>;
+  listUsersByEmail(email: string): Promise<User[]>;
+
+  createApp(app: App): Promise<void>;
+  getAppByClientId(clientId: string): Promise<App | undefined>;
+  listApps(): Promise<App[]>;
+  /** Replaces the app's mutable fields; returns false when no such app exists. */
+  updateApp(app: App): Promise<boolean>;
+
+  /** The app's bot in the workspace, creating `candidate` (and its bot user) when it has none. */
+  ensureBot(candidate: Bot, botUser: User): Promise<Bot>;
+
+  insertCode(code: Code): Promise<void>;
+  findCode(hash: string): Promise<Code | undefined>;
+  /** Marks an unused code used without issuing anything (a failed exchange that burns it). */
+  burnCode(hash: string, now: number): Promise<void>;
+  /**
+   * Atomically: marks the code used if it is unused, merges each token's scopes into its grant,
+   * and writes the tokens with the merged scopes. Of concurrent calls for one code, one issues.
+   */
+  exchangeCode(codeHash: string, now: number, tokens: readonly NewToken[]): Promise<ExchangeOutcome>;
+
+  findToken(hash: string): Promise<TokenView | undefined>;
+  /** Revokes one token; returns false when it was unknown or already revoked. */
+  revokeToken(hash: string, now: number): Promise<boolean>;
+  /** Revokes every token issued from the code (a replayed code kills its tokens). */
+  revokeTokensOfCode(codeHash: string, now: number): Promise<number>;
+
+  /** Resolves when the database answers; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
