@@ -65,3 +65,13 @@ export function fail(code: ErrorCode, detail?: string, fields?: ErrorFields): ne
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
+
+/** `ratelimited`: answered HTTP 429 with `Retry-After` in whole seconds (spec §1.2). */
+export class RateLimitedError extends ApiError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    detail?: string,
+  ) {
+    super('ratelimited', detail);
+  }
+}

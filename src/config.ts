@@ -1,0 +1,83 @@
+import { usageError, wholeNumber } from './cli/usage.js';
+
+/**
+ * `latchkey serve` settings, parsed once: flags win over environment variables, which win over the
+ * defaults. Every flag has a variable; the README's configuration table lists them all.
+ */
+export interface ServeConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly database: string;
+  /** The public URL of this server, for the links it prints; by default the address it listens on. */
+  readonly baseUrl: string | undefined;
+  readonly bodyTimeoutSeconds: number;
+  readonly bodyLimitBytes: number;
+  readonly codeTtlSeconds: number;
+  readonly tokenExpirySeconds: number;
+  readonly refreshGraceSeconds: number;
+  readonly demo: boolean;
+  readonly logLevel: string;
+  /** Key of the credential hashes; when unset, one is made and kept in the database. */
+  readonly secretKey: string | undefined;
+}
+
+/** Flag name, environment variable and default of each setting. */
+export const serveSettings = {
+  port: { env: 'LATCHKEY_PORT', default: '3000' },
+  host: { env: 'LATCHKEY_HOST', default: '127.0.0.1' },
+  database: { env: 'LATCHKEY_DATABASE', default: './latchkey.db' },
+  'base-url': { env: 'LATCHKEY_BASE_URL', default: undefined },
+  'body-timeout': { env: 'LATCHKEY_BODY_TIMEOUT', default: '10' },
+  'body-limit': { env: 'LATCHKEY_BODY_LIMIT', default: '65536' },
+  'code-ttl': { env: 'LATCHKEY_CODE_TTL', default: '600' },
+  'token-expiry': { env: 'LATCHKEY_TOKEN_EXPIRY', default: '43200' },
+  'refresh-grace': { env: 'LATCHKEY_REFRESH_GRACE', default: '0' },
+  demo: { env: 'LATCHKEY_DEMO', default: 'false' },
+  'log-level': { env: 'LATCHKEY_LOG_LEVEL', default: 'info' },
+  'secret-key': { env: 'LATCHKEY_SECRET_KEY', default: undefined },
+} as const satisfies Record<string, { env: string; default: string | undefined }>;
+
+export type ServeFlag = keyof typeof serveSettings;
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boolean>>, env: Env): ServeConfig {
+  const value = (flag: ServeFlag): string | undefined => {
+    const given = flags[flag];
+    if (given !== undefined) return String(given);
+    return (
+      env[serveSettings[flag].env] ??
+      (flag === 'database' ? env.DATABASE_URL : undefined) ??
+      serveSettings[flag].default
+    );
+  };
+  const port = wholeNumber(value('port') as string, 'port', 0, 65535);
+  const host = value('host') as string;
+  const baseUrl = value('base-url');
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]+/.test(baseUrl)) {
+    usageError('base-url', `an http:// or https:// URL (got '${baseUrl}')`);
+  }
+  const logLevel = value('log-level') as string;
+  if (!LOG_LEVELS.includes(logLevel)) usageError('log-level', `one of ${LOG_LEVELS.join(', ')}`);
+  return Object.freeze({
+    port,
+    host,
+    database: value('database') as string,
+    baseUrl: baseUrl?.replace(/\/+$/, ''),
+    bodyTimeoutSeconds: wholeNumber(value('body-timeout') as string, 'body-timeout', 1, 3600),
+    bodyLimitBytes: wholeNumber(value('body-limit') as string, 'body-limit', 1024, 64 * 1024 * 1024),
+    codeTtlSeconds: wholeNumber(value('code-ttl') as string, 'code-ttl', 1, 86400),
+    tokenExpirySeconds: wholeNumber(value('token-expiry') as string, 'token-expiry', 1, 31536000),
+    refreshGraceSeconds: wholeNumber(value('refresh-grace') as string, 'refresh-grace', 0, 86400),
+    demo: parseBoolean(value('demo') as string, 'demo'),
+    logLevel,
+    secretKey: value('secret-key'),
+  });
+}
+
+function parseBoolean(text: string, flag: string): boolean {
+  if (['true', '1', 'yes'].includes(text.toLowerCase())) return true;
+  if (['false', '0', 'no', ''].includes(text.toLowerCase())) return false;
+  return usageError(flag, `true or false (got '${text}')`);
+}

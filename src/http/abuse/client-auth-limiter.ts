@@ -1,0 +1,46 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimitedError } from '../../errors.js';
+
+/**
+ * Limits client-authentication failures per client id and per source address (spec §2, §6): once a
+ * key has failed `maxFailures` times in the window, every try with it is answered `ratelimited`, even
+ * a right one, until the window ends. A locked-out client is free again after at most one window.
+ */
+export interface ClientAuthLimiter {
+  /** Throws RateLimitedError when any of the keys is locked out. */
+  check(keys: readonly string[]): Promise<void>;
+  /** Counts one failure against each key. */
+  recordFailure(keys: readonly string[]): Promise<void>;
+}
+
+export interface ClientAuthLimits {
+  readonly maxFailures: number;
+  readonly windowSeconds: number;
+}
+
+export const defaultClientAuthLimits: ClientAuthLimits = Object.freeze({
+  maxFailures: 10,
+  windowSeconds: 60,
+});
+
+export function createClientAuthLimiter(
+  limits: ClientAuthLimits = defaultClientAuthLimits,
+): ClientAuthLimiter {
+  const limiter = new RateLimiterMemory({ points: limits.maxFailures, duration: limits.windowSeconds });
+  return {
+    async check(keys) {
+      for (const key of keys) {
+        const state = await limiter.get(key);
+        if (state && state.consumedPoints >= limits.maxFailures) {
+          throw new RateLimitedError(
+            Math.max(1, Math.ceil(state.msBeforeNext / 1000)),
+            `too many failures for ${key}`,
+          );
+        }
+      }
+    },
+    async recordFailure(keys) {
+      await Promise.all(keys.map((key) => limiter.penalty(key, 1)));
+    },
+  };
+}

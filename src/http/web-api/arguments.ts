@@ -1,0 +1,33 @@
+import type { ErrorCode } from '../../errors.js';
+import type { ArgumentPair } from './urlencoded.js';
+
+/** A method's arguments by name; absent and empty-string arguments are simply missing. */
+export type Arguments = Readonly<Record<string, string>>;
+
+const PHP_ARRAY_NAME = /\[[^\]]*\]/;
+const ARGUMENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** Spec §1.3 step 6 over every name from every source: array names first, then other bad names. */
+export function checkArgumentNames(...sources: readonly ArgumentPair[][]): ErrorCode | undefined {
+  const names = sources.flatMap((pairs) => pairs.map(([name]) => name));
+  if (names.some((name) => PHP_ARRAY_NAME.test(name))) return 'invalid_array_arg';
+  if (names.some((name) => !ARGUMENT_NAME.test(name))) return 'invalid_arg_name';
+  return undefined;
+}
+
+/**
+ * Merges query and body arguments (spec §1.1): within one source the first occurrence wins, the body
+ * wins over the query, and an empty value counts as absent, as if it had not been sent (slack-go sends `redirect_uri=`).
+ */
+export function mergeArguments(query: readonly ArgumentPair[], body: readonly ArgumentPair[]): Arguments {
+  const merged: Record<string, string> = Object.create(null);
+  for (const source of [query, body]) {
+    const seen = new Set<string>();
+    for (const [name, value] of source) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      if (value !== '') merged[name] = value;
+    }
+  }
+  return merged;
+}

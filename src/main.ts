@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { ServeConfig } from './config.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { createDomain, type Domain } from './domain/context.js';
+import { buildApp } from './http/app.js';
+import { listen } from './http/server.js';
+import { createLogger } from './logger.js';
+import { openStore } from './storage/open-store.js';
+
+export interface RunningLatchkey {
+  readonly domain: Domain;
+  /** The server's public URL: `--base-url`, or else the address it listens on (`http://127.0.0.1:3000`). */
+  readonly baseUrl: string;
+  readonly port: number;
+  /** Drains in-flight requests, then closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: open the store, build the domain and the app, listen. Everything is wired
+ * here and only here; the parts receive what they need as arguments.
+ */
+export async function startLatchkey(
+  config: ServeConfig,
+  options: { log?: Logger; clock?: Clock } = {},
+): Promise<RunningLatchkey> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = await openStore(config.database);
+  try {
+    const domain = await createDomain({
+      store,
+      clock: options.clock ?? systemClock,
+      secretKey: config.secretKey,
+      settings: {
+        codeTtlSeconds: config.codeTtlSeconds,
+        tokenExpirySeconds: config.tokenExpirySeconds,
+        refreshGraceSeconds: config.refreshGraceSeconds,
+      },
+    });
+    const app = buildApp({
+      domain,
+      log,
+      settings: {
+        bodyLimits: { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes },
+      },
+    });
+    const server = await listen(app, {
+      port: config.port,
+      host: config.host,
+      bodyTimeoutMs: config.bodyTimeoutSeconds * 1000,
+    });
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      domain,
+      baseUrl: config.baseUrl ?? `http://${host}:${server.port}`,
+      port: server.port,
+      async close() {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
