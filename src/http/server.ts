@@ -11,13 +11,17 @@ export interface RunningServer {
 export interface ListenOptions {
   readonly port: number;
   readonly host: string;
-  /** Our own body deadline; Node's request timeout is set just past it so that ours answers first. */
+  /** Our own body deadline; Node's request timeout is set past it so that ours answers first. */
   readonly bodyTimeoutMs: number;
 }
 
+const HEADERS_TIMEOUT_MS = 15000;
+
 export function listen(listener: RequestListener, options: ListenOptions): Promise<RunningServer> {
+  // Node's requestTimeout counts from the first byte of the headers, so it is the header allowance
+  // plus our body deadline plus a margin: a slow body is answered request_timeout by us, not cut by Node.
   const server = createServer(
-    { requestTimeout: options.bodyTimeoutMs + 5000, headersTimeout: 15000 },
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS + options.bodyTimeoutMs + 5000 },
     listener,
   );
   return new Promise((resolve, reject) => {
