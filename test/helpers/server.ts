@@ -5,6 +5,7 @@ import { issueCode } from '../../src/domain/codes.js';
 import { createDomain, type Domain, type DomainSettings } from '../../src/domain/context.js';
 import { createUser } from '../../src/domain/users.js';
 import { createWorkspace } from '../../src/domain/workspaces.js';
+import { createClientAuthLimiter } from '../../src/http/abuse/client-auth-limiter.js';
 import { buildApp } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
@@ -28,6 +29,8 @@ export async function startTestServer(
     bodyTimeoutMs?: number;
     maxBytes?: number;
     clock?: Clock;
+    /** Client-authentication failures allowed per minute; tests that provoke many raise it. */
+    clientAuthFailures?: number;
   } = {},
 ): Promise<TestServer> {
   const clock = new ManualClock();
@@ -48,6 +51,12 @@ export async function startTestServer(
   const app = buildApp({
     domain,
     log: createLogger('info', sink),
+    ...(options.clientAuthFailures !== undefined && {
+      clientAuthLimiter: createClientAuthLimiter({
+        maxFailures: options.clientAuthFailures,
+        windowSeconds: 60,
+      }),
+    }),
     settings: { bodyLimits: { timeoutMs: bodyTimeoutMs, maxBytes: options.maxBytes ?? 65536 } },
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1', bodyTimeoutMs });
