@@ -54,7 +54,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (first === 'serve') return await serve(argv.slice(1), io);
     const command = commands[`${first} ${second ?? ''}`];
     if (!command) {
-      io.err(`latchkey: unknown command '${[first, second].filter(Boolean).join(' ')}'; see latchkey --help`);
+      const named = second === undefined || second.startsWith('-') ? first : `${first} ${second}`;
+      io.err(`latchkey: unknown command '${named}'; see latchkey --help`);
       return 2;
     }
     if (rest.includes('--help') || rest.includes('-h')) {
