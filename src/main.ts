@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { ServeConfig } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createDomain, type Domain } from './domain/context.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type PageRoute } from './http/app.js';
 import { listen } from './http/server.js';
+import type { BodyLimits } from './http/web-api/read-body.js';
 import { createLogger } from './logger.js';
 import { openStore } from './storage/open-store.js';
 
@@ -22,7 +23,7 @@ export interface RunningLatchkey {
  */
 export async function startLatchkey(
   config: ServeConfig,
-  options: { log?: Logger; clock?: Clock } = {},
+  options: { log?: Logger; clock?: Clock; extraRoutes?: PageRoute } = {},
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = await openStore(config.database);
@@ -41,8 +42,11 @@ export async function startLatchkey(
       domain,
       log,
       settings: {
-        bodyLimits: { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes },
+        bodyLimits: bodyLimitsOf(config),
+        secureCookies: config.baseUrl?.startsWith('https:') ?? false,
+        autoApproveUserId: config.autoApproveUserId,
       },
+      ...(options.extraRoutes && { extraRoutes: options.extraRoutes }),
     });
     const server = await listen(app, {
       port: config.port,
@@ -63,4 +67,8 @@ export async function startLatchkey(
     await store.close();
     throw error;
   }
+}
+
+export function bodyLimitsOf(config: ServeConfig): BodyLimits {
+  return { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes };
 }
