@@ -18,6 +18,8 @@ export interface ServeConfig {
   readonly demo: boolean;
   /** `--insecure-auto-approve`: every authorize request is approved at once for this person. */
   readonly autoApproveUserId: string | undefined;
+  /** `--insecure-test-controls`: faults and the clock over HTTP, behind an admin token. */
+  readonly testControls: boolean;
   readonly logLevel: string;
   /** Key of the credential hashes; when unset, one is made and kept in the database. */
   readonly secretKey: string | undefined;
@@ -36,6 +38,7 @@ export const serveSettings = {
   'refresh-grace': { env: 'LATCHKEY_REFRESH_GRACE', default: '0' },
   demo: { env: 'LATCHKEY_DEMO', default: 'false' },
   'insecure-auto-approve': { env: 'LATCHKEY_INSECURE_AUTO_APPROVE', default: undefined },
+  'insecure-test-controls': { env: 'LATCHKEY_INSECURE_TEST_CONTROLS', default: 'false' },
   'log-level': { env: 'LATCHKEY_LOG_LEVEL', default: 'info' },
   'secret-key': { env: 'LATCHKEY_SECRET_KEY', default: undefined },
 } as const satisfies Record<string, { env: string; default: string | undefined }>;
@@ -75,6 +78,7 @@ export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boole
     refreshGraceSeconds: wholeNumber(value('refresh-grace') as string, 'refresh-grace', 0, 86400),
     demo: parseBoolean(value('demo') as string, 'demo'),
     autoApproveUserId: autoApproveUser(value('insecure-auto-approve')),
+    testControls: parseBoolean(value('insecure-test-controls') as string, 'insecure-test-controls'),
     logLevel,
     secretKey: value('secret-key'),
   });

@@ -3,6 +3,7 @@ import type { ServeConfig } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createDomain, type Domain } from './domain/context.js';
 import { buildApp, type PageRoute } from './http/app.js';
+import type { FaultPlan } from './http/faults.js';
 import { listen } from './http/server.js';
 import type { BodyLimits } from './http/web-api/read-body.js';
 import { createLogger } from './logger.js';
@@ -17,13 +18,22 @@ export interface RunningLatchkey {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  readonly log?: Logger;
+  readonly clock?: Clock;
+  readonly faults?: FaultPlan;
+  readonly extraRoutes?: readonly PageRoute[];
+  /** Who is auto-approved, asked at each authorize request; by default `--insecure-auto-approve`. */
+  readonly autoApproveUserId?: () => string | undefined;
+}
+
 /**
  * The composition root: open the store, build the domain and the app, listen. Everything is wired
  * here and only here; the parts receive what they need as arguments.
  */
 export async function startLatchkey(
   config: ServeConfig,
-  options: { log?: Logger; clock?: Clock; extraRoutes?: PageRoute } = {},
+  options: StartOptions = {},
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = await openStore(config.database);
@@ -44,9 +54,10 @@ export async function startLatchkey(
       settings: {
         bodyLimits: bodyLimitsOf(config),
         secureCookies: config.baseUrl?.startsWith('https:') ?? false,
-        autoApproveUserId: config.autoApproveUserId,
+        autoApproveUserId: options.autoApproveUserId ?? (() => config.autoApproveUserId),
       },
-      ...(options.extraRoutes && { extraRoutes: options.extraRoutes }),
+      ...(options.faults && { faults: options.faults }),
+      extraRoutes: options.extraRoutes ?? [],
     });
     const server = await listen(app, {
       port: config.port,

@@ -4,6 +4,7 @@ import type { Domain } from '../domain/context.js';
 import { type ClientAuthLimiter, createClientAuthLimiter } from './abuse/client-auth-limiter.js';
 import { createApiHandler } from './api-handler.js';
 import { createBrowserRoutes } from './browser/browser-routes.js';
+import type { FaultPlan } from './faults.js';
 import { apiMethods } from './methods/index.js';
 import { STYLESHEET_PATH, stylesheet } from './pages/styles.js';
 import type { BodyLimits } from './web-api/read-body.js';
@@ -13,7 +14,7 @@ export interface HttpSettings {
   /** Mark cookies Secure: the server's public URL is https. */
   readonly secureCookies?: boolean;
   /** `--insecure-auto-approve`: the person every authorize request is approved for at once. */
-  readonly autoApproveUserId?: string | undefined;
+  readonly autoApproveUserId?: () => string | undefined;
 }
 
 export interface AppDeps {
@@ -22,8 +23,10 @@ export interface AppDeps {
   readonly log: Logger;
   readonly clientAuthLimiter?: ClientAuthLimiter;
   readonly signInLimiter?: ClientAuthLimiter;
-  /** Extra pages, tried before the 404: the demo's callback in `--demo` mode. */
-  readonly extraRoutes?: PageRoute;
+  /** Faults planned by a test, applied to the next calls of a method. */
+  readonly faults?: FaultPlan;
+  /** Extra routes, tried before the 404: the demo's callback, the test controls. */
+  readonly extraRoutes?: readonly PageRoute[];
 }
 
 /** A page handler: answers and resolves true, or resolves false when the path is not its own. */
@@ -42,6 +45,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     bodyLimits: deps.settings.bodyLimits,
     clientAuthLimiter: deps.clientAuthLimiter ?? createClientAuthLimiter(),
     log: deps.log,
+    faults: deps.faults,
   });
 
   const pages = createBrowserRoutes({
@@ -50,7 +54,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     bodyLimits: deps.settings.bodyLimits,
     signInLimiter: deps.signInLimiter ?? createClientAuthLimiter(defaultSignInLimits),
     secureCookies: deps.settings.secureCookies ?? false,
-    autoApproveUserId: deps.settings.autoApproveUserId,
+    autoApproveUserId: deps.settings.autoApproveUserId ?? (() => undefined),
   });
 
   return (req, res) => {
@@ -85,7 +89,7 @@ export function buildApp(deps: AppDeps): RequestListener {
       }
     }
     if (await pages(req, res, path, rawQuery)) return;
-    if (deps.extraRoutes && (await deps.extraRoutes(req, res, path, rawQuery))) return;
+    for (const extra of deps.extraRoutes ?? []) if (await extra(req, res, path, rawQuery)) return;
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
 }

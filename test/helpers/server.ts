@@ -67,7 +67,7 @@ export async function startTestServer(
     }),
     settings: {
       bodyLimits: { timeoutMs: bodyTimeoutMs, maxBytes: options.maxBytes ?? 65536 },
-      autoApproveUserId: options.autoApproveUserId,
+      autoApproveUserId: () => options.autoApproveUserId,
       secureCookies: options.secureCookies ?? false,
     },
   });

@@ -38,8 +38,8 @@ export interface BrowserDeps {
   readonly signInLimiter: ClientAuthLimiter;
   /** Mark cookies Secure: the server is reached over https. */
   readonly secureCookies: boolean;
-  /** `--insecure-auto-approve`: approve every request as this person, without sign-in or consent. */
-  readonly autoApproveUserId?: string | undefined;
+  /** `--insecure-auto-approve`: the person to approve every request as, without sign-in or consent. */
+  readonly autoApproveUserId: () => string | undefined;
 }
 
 const AUTHORIZE_PATHS: Readonly<Record<string, FlowVersion>> = {
@@ -56,8 +56,9 @@ export function createBrowserRoutes(deps: BrowserDeps) {
 
   async function showAuthorize(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string) {
     const request = await requestFrom(AUTHORIZE_PATHS[path] as FlowVersion, parseQuery(rawQuery));
-    if (deps.autoApproveUserId !== undefined) {
-      const user = await domain.store.getUser(deps.autoApproveUserId);
+    const autoApproveUserId = deps.autoApproveUserId();
+    if (autoApproveUserId !== undefined) {
+      const user = await domain.store.getUser(autoApproveUserId);
       if (!user || !canAnswer(request, user)) {
         throw new AuthorizeRefusal('The auto-approved user cannot answer this request.');
       }
