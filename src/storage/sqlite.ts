@@ -13,6 +13,7 @@ import type {
   NewTokenPair,
   RefreshToken,
   RotationOutcome,
+  Session,
   Store,
   TokenView,
   User,
@@ -323,6 +324,22 @@ class SqliteStore implements Store {
     this.statements.insertRefreshToken.run({ ...inherited, hash: pair.refreshTokenHash, originTokenHash });
   }
 
+  createSession(session: Session): Promise<void> {
+    return this.write(() => {
+      this.statements.insertSession.run({ ...session, createdAt: Date.now() });
+    });
+  }
+
+  findSession(hash: string): Promise<Session | undefined> {
+    return this.read(() => this.statements.getSession.get(hash));
+  }
+
+  deleteSession(hash: string): Promise<void> {
+    return this.write(() => {
+      this.statements.deleteSession.run(hash);
+    });
+  }
+
   async ping(): Promise<void> {
     try {
       this.db.prepare('SELECT 1').get();
@@ -523,6 +540,13 @@ function prepareStatements(db: Database.Database) {
       'SELECT exchanged_at AS exchangedAt FROM token_exchanges WHERE token_hash = ?',
     ),
     insertTokenExchange: db.prepare('INSERT INTO token_exchanges (token_hash, exchanged_at) VALUES (?, ?)'),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (hash, user_id, expires_at, created_at) VALUES (@hash, @userId, @expiresAt, @createdAt)',
+    ),
+    getSession: db.prepare<[string], Session>(
+      'SELECT hash, user_id AS userId, expires_at AS expiresAt FROM sessions WHERE hash = ?',
+    ),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE hash = ?'),
   };
 }
 

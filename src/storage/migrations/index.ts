@@ -96,7 +96,19 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    // Version 2 is the authorize step's; numbers are kept apart so that both can land in any order.
+    version: 2,
+    name: 'browser sessions',
+    sql: `
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        expires_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+    `,
+  },
+  {
     version: 3,
     name: 'token rotation',
     sql: `
