@@ -24,6 +24,9 @@ export function listen(listener: RequestListener, options: ListenOptions): Promi
     { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS + options.bodyTimeoutMs + 5000 },
     listener,
   );
+  // Node answers an Expect other than 100-continue with a bare 417 of its own, which no Slack client
+  // understands (spec §1.2); RFC 9110 §10.1.1 lets a server ignore an expectation it does not know.
+  server.on('checkExpectation', listener);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
