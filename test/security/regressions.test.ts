@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type Fixture, seed, startTestServer, type TestServer } from '../helpers/server.js';
 import { encodeRequest, exchange } from '../helpers/wire.js';
 
 // One test per bug the adversarial suites found, named after what broke (docs/security.md).
 
 let server: TestServer;
+let fixture: Fixture;
 before(async () => {
   server = await startTestServer({ clientAuthFailures: 1000 });
+  fixture = await seed(server.domain, { redirectUris: ['https://app.example.com/cb'] });
 });
 after(() => server.close());
 
@@ -36,5 +38,32 @@ describe('regressions', () => {
       status: 200,
       body: { ok: false, error: 'not_authed' },
     });
+  });
+
+  it('a name repeated in a JSON body takes its first value, as in every other source', async () => {
+    const json: [string, string][] = [['Content-Type', 'application/json; charset=utf-8']];
+    assert.deepEqual(await api('api.test', json, '{"a":"first","b":2,"a":"second"}'), {
+      status: 200,
+      body: { ok: true, args: { a: 'first', b: '2' } },
+    });
+    // A wrong first secret is refused even when a right one follows it.
+    const secrets = `{"client_id":"${fixture.app.clientId}","client_secret":"${'0'.repeat(32)}","client_secret":"${fixture.clientSecret}","code":"x"}`;
+    assert.deepEqual((await api('oauth.access', json, secrets)).body, {
+      ok: false,
+      error: 'bad_client_secret',
+    });
+    // A null first occurrence is an absent argument that the second does not replace, as `a=&a=x` is.
+    assert.deepEqual((await api('api.test', json, '{"a":null,"a":"x","n":null}')).body, {
+      ok: true,
+      args: {},
+    });
+    // Strings holding brackets, quotes and escapes do not confuse the walk over the members.
+    assert.deepEqual(
+      (await api('api.test', json, '{ "s" : "v}]\\"[{\\\\" , "n" : -1.5e3 , "t":true }')).body,
+      {
+        ok: true,
+        args: { s: 'v}]"[{\\', n: '-1500', t: 'true' },
+      },
+    );
   });
 });
