@@ -7,6 +7,11 @@
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+// A URI as RFC 3986 writes it: printable ASCII, no space. A browser drops tabs and newlines and
+// re-encodes the rest (é becomes %C3%A9), so a code bound to such a string would not be bound to
+// where the browser lands; and such a string cannot go into a Location header at all.
+const URI_CHARACTERS = /^[\x21-\x7e]+$/;
+
 /** Why `uri` cannot be registered, or null when it can. */
 export function registrationProblem(uri: string): string | null {
   let url: URL;
@@ -18,6 +23,7 @@ export function registrationProblem(uri: string): string | null {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
     return 'an https:// URL, or http:// on localhost, 127.0.0.1 or [::1]';
   }
+  if (!URI_CHARACTERS.test(uri)) return 'a URL of printable ASCII characters (percent-encode the rest)';
   if (uri.includes('#')) return 'a URL without a fragment';
   if (url.username || url.password) return 'a URL without user name or password';
   if (hasUnsafePath(uri)) return 'a URL without dot segments or encoded slashes in its path';
@@ -26,7 +32,7 @@ export function registrationProblem(uri: string): string | null {
 
 /** True when `requested` is the registered URI or lies below its path on a segment boundary. */
 export function redirectUriMatches(registered: string, requested: string): boolean {
-  if (requested.includes('#') || hasUnsafePath(requested)) return false;
+  if (!URI_CHARACTERS.test(requested) || requested.includes('#') || hasUnsafePath(requested)) return false;
   let want: URL;
   let have: URL;
   try {

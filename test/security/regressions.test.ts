@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../src/domain/apps.js';
+import { getPage, hiddenFieldsOf, postPage, signIn } from '../helpers/pages.js';
 import { type Fixture, seed, startTestServer, type TestServer } from '../helpers/server.js';
 import { encodeRequest, exchange } from '../helpers/wire.js';
 
@@ -8,7 +10,7 @@ import { encodeRequest, exchange } from '../helpers/wire.js';
 let server: TestServer;
 let fixture: Fixture;
 before(async () => {
-  server = await startTestServer({ clientAuthFailures: 1000 });
+  server = await startTestServer({ clientAuthFailures: 1000, signInFailures: 1000 });
   fixture = await seed(server.domain, { redirectUris: ['https://app.example.com/cb'] });
 });
 after(() => server.close());
@@ -64,6 +66,44 @@ describe('regressions', () => {
         ok: true,
         args: { s: 'v}]"[{\\', n: '-1500', t: 'true' },
       },
+    );
+  });
+
+  it('a redirect_uri holding a control, space or non-ASCII character is refused on a page, not answered 500', async () => {
+    const registered = 'https://app.example.com/cb';
+    const authorize = (redirectUri: string) =>
+      `/oauth/authorize?${new URLSearchParams({ client_id: fixture.app.clientId, scope: 'identify', redirect_uri: redirectUri })}`;
+    const cookie = await signIn(
+      server.url,
+      authorize(registered),
+      fixture.user.email as string,
+      'correct horse battery',
+    );
+    const consent = await getPage(`${server.url}${authorize(registered)}`, cookie);
+    assert.equal(consent.status, 200);
+    for (const suffix of ['/\n', '/\u0000', '/€', '/é', '/\t', '/a b', '?x=\r\nSet-Cookie:%20a=b']) {
+      const page = await getPage(`${server.url}${authorize(registered + suffix)}`, cookie);
+      assert.equal(page.status, 400, JSON.stringify(suffix));
+      assert.equal(page.headers.get('location'), null);
+      assert.match(page.text, /The redirect URI is not one that Test App registered/);
+      // The decision form, forged with that redirect_uri, is refused the same way, before any code.
+      const fields = {
+        ...hiddenFieldsOf(consent.text),
+        redirect_uri: registered + suffix,
+        decision: 'allow',
+      };
+      const decision = await postPage(`${server.url}/oauth/authorize`, fields, cookie);
+      assert.equal(decision.status, 400, JSON.stringify(suffix));
+      assert.equal(decision.headers.get('location'), null);
+    }
+    assert.deepEqual(
+      server.logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50),
+      [],
+      'nothing failed unexpectedly',
+    );
+    await assert.rejects(
+      createApp(server.domain, { name: 'Accents', redirectUris: ['https://app.example.com/café'] }),
+      /printable ASCII/,
     );
   });
 });
