@@ -47,9 +47,16 @@ export function encodeRequest(request: WireRequest): Buffer {
 
 /**
  * Sends `bytes` on a fresh connection and resolves with the first final (non-1xx) answer once the
- * server closes the connection, or undefined if nothing parseable came back within `waitMs`.
+ * server closes the connection, or undefined if nothing parseable came back within `waitMs`. With
+ * `hangUp`, the client closes its side after writing, as a client does that has nothing more to say
+ * (a server then has nobody to wait for).
  */
-export function exchange(baseUrl: string, bytes: Buffer, waitMs: number): Promise<WireAnswer | undefined> {
+export function exchange(
+  baseUrl: string,
+  bytes: Buffer,
+  waitMs: number,
+  options: { readonly hangUp?: boolean } = {},
+): Promise<WireAnswer | undefined> {
   const url = new URL(baseUrl);
   return new Promise((resolve) => {
     const socket = connect(Number(url.port), url.hostname);
@@ -65,7 +72,8 @@ export function exchange(baseUrl: string, bytes: Buffer, waitMs: number): Promis
     // A server that hangs up while the request is still being written resets the socket; what it
     // answered before that is still in `chunks`.
     socket.on('error', () => undefined);
-    socket.write(bytes);
+    if (options.hangUp) socket.end(bytes);
+    else socket.write(bytes);
   });
 }
 
