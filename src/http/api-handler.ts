@@ -14,6 +14,7 @@ export interface ApiHandlerDeps {
   readonly methods: ReadonlyMap<string, ApiMethod>;
   readonly bodyLimits: BodyLimits;
   readonly clientAuthLimiter: ClientAuthLimiter;
+  readonly unknownTokenLimiter: ClientAuthLimiter;
   readonly log: Logger;
   /** Faults planned by a test (programmatic API or `--insecure-test-controls`). */
   readonly faults?: FaultPlan | undefined;
@@ -88,6 +89,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       remoteAddress: req.socket.remoteAddress ?? 'unknown',
       domain: deps.domain,
       clientAuthLimiter: deps.clientAuthLimiter,
+      unknownTokenLimiter: deps.unknownTokenLimiter,
       responseHeaders,
     });
   }

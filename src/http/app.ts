@@ -1,7 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Domain } from '../domain/context.js';
-import { type ClientAuthLimiter, createClientAuthLimiter } from './abuse/client-auth-limiter.js';
+import {
+  type ClientAuthLimiter,
+  createClientAuthLimiter,
+  defaultUnknownTokenLimits,
+} from './abuse/client-auth-limiter.js';
 import { createApiHandler } from './api-handler.js';
 import { createBrowserRoutes } from './browser/browser-routes.js';
 import type { FaultPlan } from './faults.js';
@@ -22,6 +26,8 @@ export interface AppDeps {
   readonly settings: HttpSettings;
   readonly log: Logger;
   readonly clientAuthLimiter?: ClientAuthLimiter;
+  /** Unknown tokens per source address; defaultUnknownTokenLimits unless given. */
+  readonly unknownTokenLimiter?: ClientAuthLimiter;
   readonly signInLimiter?: ClientAuthLimiter;
   /** Faults planned by a test, applied to the next calls of a method. */
   readonly faults?: FaultPlan;
@@ -44,6 +50,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     methods: apiMethods,
     bodyLimits: deps.settings.bodyLimits,
     clientAuthLimiter: deps.clientAuthLimiter ?? createClientAuthLimiter(),
+    unknownTokenLimiter: deps.unknownTokenLimiter ?? createClientAuthLimiter(defaultUnknownTokenLimits),
     log: deps.log,
     faults: deps.faults,
   });

@@ -23,6 +23,17 @@ export const defaultClientAuthLimits: ClientAuthLimits = Object.freeze({
   windowSeconds: 60,
 });
 
+/**
+ * Unknown tokens presented to protected methods, per source address: far more than any client sends
+ * by mistake, far too few to guess one of 2^256 tokens. The same kind of limiter: once an address
+ * has presented this many unknown tokens in the window, every token call from it is `ratelimited`,
+ * a right token too, since letting that one through would tell which guess was right.
+ */
+export const defaultUnknownTokenLimits: ClientAuthLimits = Object.freeze({
+  maxFailures: 100,
+  windowSeconds: 60,
+});
+
 export function createClientAuthLimiter(
   limits: ClientAuthLimits = defaultClientAuthLimits,
 ): ClientAuthLimiter {

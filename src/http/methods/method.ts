@@ -10,6 +10,8 @@ export interface MethodContext {
   readonly remoteAddress: string;
   readonly domain: Domain;
   readonly clientAuthLimiter: ClientAuthLimiter;
+  /** Unknown tokens presented, per source address (token guessing). */
+  readonly unknownTokenLimiter: ClientAuthLimiter;
   /** Headers for the answer, kept on failure too (X-OAuth-Scopes on `missing_scope`). */
   readonly responseHeaders: Record<string, string>;
 }

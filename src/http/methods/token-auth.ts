@@ -1,4 +1,5 @@
 import { authenticateToken, requireScope } from '../../domain/tokens.js';
+import { ApiError } from '../../errors.js';
 import type { TokenView } from '../../storage/store.js';
 import type { MethodContext } from './method.js';
 
@@ -15,12 +16,23 @@ export function presentedToken(context: MethodContext): string | undefined {
 /**
  * Authenticates the call's token and records its scopes in `X-OAuth-Scopes` (and the method's in
  * `X-Accepted-OAuth-Scopes`) before checking them, so that a `missing_scope` answer carries both.
+ * Unknown tokens count against the source address: past the limit, every token call from it is
+ * `ratelimited`, so that tokens cannot be guessed at full speed (test/security/brute-force.test.ts).
  */
 export async function authenticateCall(
   context: MethodContext,
   acceptedScopes: readonly string[] = [],
 ): Promise<TokenView> {
-  const token = await authenticateToken(context.domain, presentedToken(context));
+  const keys = [`token-addr:${context.remoteAddress}`];
+  await context.unknownTokenLimiter.check(keys);
+  let token: TokenView;
+  try {
+    token = await authenticateToken(context.domain, presentedToken(context));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'invalid_auth')
+      await context.unknownTokenLimiter.recordFailure(keys);
+    throw error;
+  }
   context.responseHeaders['x-oauth-scopes'] = token.scopes.join(',');
   if (acceptedScopes.length > 0) {
     context.responseHeaders['x-accepted-oauth-scopes'] = acceptedScopes.join(',');
