@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { assertSlackEnvelope, CREDENTIAL_SHAPE } from '../helpers/envelope.js';
 import { fuzzParameters } from '../helpers/fuzz.js';
-import { type Fixture, seed, startTestServer, type TestServer } from '../helpers/server.js';
+import { startLimitedServer, UNLIMITED } from '../helpers/limited-server.js';
+import { type Fixture, seed, type TestServer } from '../helpers/server.js';
 import { encodeRequest, exchange, type WireRequest } from '../helpers/wire.js';
 
 // Spec §1 under arbitrary input: whatever a client sends to /api/, the answer is a Slack envelope
@@ -17,12 +18,13 @@ const MAX_BYTES = 16384;
 let server: TestServer;
 let fixture: Fixture;
 before(async () => {
-  server = await startTestServer({
+  server = await startLimitedServer({
     bodyTimeoutMs: BODY_TIMEOUT_MS,
     maxBytes: MAX_BYTES,
-    // High, so that the fuzz reaches the checks behind client authentication; the limiter has its
-    // own tests in brute-force.test.ts.
-    clientAuthFailures: 1_000_000,
+    // No limit, so that the fuzz reaches the checks behind client and token authentication; the
+    // limiters have their own tests in brute-force.test.ts.
+    clientAuth: UNLIMITED,
+    unknownTokens: UNLIMITED,
   });
   fixture = await seed(server.domain, { redirectUris: ['https://app.example.com/cb'] });
 });

@@ -6,14 +6,8 @@ import { issueCode } from '../../src/domain/codes.js';
 import type { ErrorCode } from '../../src/errors.js';
 import { CREDENTIAL_SHAPE } from '../helpers/envelope.js';
 import { fuzzParameters } from '../helpers/fuzz.js';
-import {
-  type Fixture,
-  mintCode,
-  postForm,
-  seed,
-  startTestServer,
-  type TestServer,
-} from '../helpers/server.js';
+import { startLimitedServer, UNLIMITED } from '../helpers/limited-server.js';
+import { type Fixture, mintCode, postForm, seed, type TestServer } from '../helpers/server.js';
 import { callWith, credentialsOf, mintV2Code } from '../helpers/v2.js';
 import { encodeRequest, exchange, type WireRequest } from '../helpers/wire.js';
 
@@ -32,7 +26,7 @@ let fixture: Fixture;
 let other: Fixture;
 let rotating: Fixture;
 before(async () => {
-  server = await startTestServer({ clientAuthFailures: 1_000_000 });
+  server = await startLimitedServer({ clientAuth: UNLIMITED, unknownTokens: UNLIMITED });
   fixture = await seed(server.domain, { redirectUris: [REDIRECT] });
   other = await seed(server.domain, { redirectUris: [REDIRECT] });
   rotating = await seed(server.domain, { redirectUris: [REDIRECT], tokenRotation: true });
