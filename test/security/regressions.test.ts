@@ -106,4 +106,25 @@ describe('regressions', () => {
       /printable ASCII/,
     );
   });
+
+  it('api.test echoed credential arguments (client_secret, code, refresh_token, code_verifier), on its error answers too', async () => {
+    const form = new URLSearchParams({
+      error: 'my_error',
+      client_secret: fixture.clientSecret,
+      code: '1234567890.1234567890123.abc',
+      refresh_token: 'xoxe-1-1-2-abc',
+      code_verifier: 'v'.repeat(43),
+      token: 'xoxp-1-2-abc',
+      kept: 'yes',
+    }).toString();
+    const headers: [string, string][] = [['Content-Type', 'application/x-www-form-urlencoded']];
+    assert.deepEqual(await api('api.test', headers, form), {
+      status: 200,
+      body: { ok: false, error: 'my_error', args: { error: 'my_error', kept: 'yes' } },
+    });
+    assert.deepEqual((await api(`api.test?client_secret=${fixture.clientSecret}&a=1`, [])).body, {
+      ok: true,
+      args: { a: '1' },
+    });
+  });
 });
