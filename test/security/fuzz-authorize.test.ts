@@ -50,6 +50,29 @@ function assertLandsOnRegistered(location: string, registered: readonly string[]
   assert.equal(target.password, '');
 }
 
+/**
+ * Headers of every answer of the authorize step (spec §4.3; RFC 6749 §10.13, RFC 9700 §4.2, §4.3,
+ * §4.16): pages may not be framed, cached or read cross-origin, and neither a page nor a redirect
+ * may send a Referer on to the next site.
+ */
+function assertAnswerHeaders(answer: { status: number; headers: Headers }) {
+  const header = (name: string) => answer.headers.get(name);
+  assert.equal(header('cache-control'), 'no-store');
+  assert.equal(header('referrer-policy'), 'no-referrer');
+  assert.equal(header('access-control-allow-origin'), null);
+  if (answer.status === 302 || answer.status === 303) return;
+  assert.equal(header('content-type'), 'text/html; charset=utf-8');
+  assert.equal(header('x-frame-options'), 'DENY');
+  assert.match(header('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  assert.equal(header('x-content-type-options'), 'nosniff');
+}
+
+/** A reflected value with markup in it never appears raw in a page (spec §4.3: escaped). */
+function assertEscaped(text: string, reflected: string | null | undefined) {
+  if (reflected && /[<>"'&]/.test(reflected))
+    assert.ok(!text.includes(reflected), `unescaped ${JSON.stringify(reflected)}`);
+}
+
 // Variations of a registered URI, most of them hostile: suffixes on a segment boundary or not, dot
 // segments plain and encoded, encoded slashes and backslashes, other schemes, hosts, ports and user
 // info, fragments, and characters a browser drops or re-encodes.
@@ -146,6 +169,9 @@ describe('authorize pages under arbitrary redirect URIs', () => {
         };
         const path = authorizePath(run.version, params);
         const page = await getPage(`${server.url}${path}`, cookie);
+        assertAnswerHeaders(page);
+        assertEscaped(page.text, run.state);
+        assertEscaped(page.text, run.redirectUri);
         assert.equal(page.headers.get('location'), null, 'a GET with a session never redirects');
         assert.ok(page.status === 200 || page.status === 400, `status ${page.status}`);
         if (page.status === 400) return;
@@ -160,6 +186,7 @@ describe('authorize pages under arbitrary redirect URIs', () => {
           cookie,
         );
         assert.equal(answer.status, 303);
+        assertAnswerHeaders(answer);
         const location = answer.headers.get('location') as string;
         assertLandsOnRegistered(location, REGISTERED, JSON.stringify(run.redirectUri));
         // The code is bound to the exact string sent, so the redirect starts with it.
@@ -192,6 +219,7 @@ describe('authorize pages under arbitrary redirect URIs', () => {
           cookie,
         );
         assert.ok(answer.status === 303 || answer.status === 400, `status ${answer.status}`);
+        assertAnswerHeaders(answer);
         const location = answer.headers.get('location');
         if (answer.status === 400) assert.equal(location, null);
         else assertLandsOnRegistered(location as string, REGISTERED, JSON.stringify(uri));
@@ -207,6 +235,8 @@ describe('authorize pages under arbitrary redirect URIs', () => {
           `${server.url}${authorizePath(1, { client_id: fixture.app.clientId, scope: 'identify', redirect_uri: uri })}`,
         );
         assert.ok(page.status === 200 || page.status === 400, `status ${page.status}`);
+        assertAnswerHeaders(page);
+        assertEscaped(page.text, uri);
         assert.equal(page.headers.get('location'), null);
       }),
       fuzzParameters(100),
@@ -264,6 +294,8 @@ describe('authorize pages under arbitrary redirect URIs', () => {
           });
         }
         assert.ok(answer.status < 500, `status ${answer.status}`);
+        assertAnswerHeaders(answer);
+        assertEscaped(answer.text, target);
         const location = answer.headers.get('location');
         if (location === null) return;
         // Resolved as a browser would, against the page that answered.
@@ -299,6 +331,7 @@ describe('--insecure-auto-approve under arbitrary redirect URIs', () => {
         };
         const page = await getPage(`${latchkey.authorizeUrl}?${new URLSearchParams(params)}`);
         assert.ok(page.status === 302 || page.status === 400, `status ${page.status}`);
+        assertAnswerHeaders(page);
         const location = page.headers.get('location');
         if (page.status === 400) return assert.equal(location, null);
         assertLandsOnRegistered(location as string, REGISTERED, JSON.stringify(uri));
