@@ -1,0 +1,611 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { newClientId, newId } from '../src/domain/secrets.js';
+import type { App, Bot, Code, NewToken, Store, User, Workspace } from '../src/storage/store.js';
+
+/**
+ * The store contract: what every Store implementation must do, written once and run against each
+ * database (test/store-sqlite.test.ts, test/store-postgres.test.ts). `open` opens another store on
+ * the same database, as another process would, so that atomicity is tested across connections.
+ * The database is shared by every test of a run, so each test makes its own records.
+ */
+export interface StoreUnderTest {
+  open(): Promise<Store>;
+  /** Removes the database when the run is over. */
+  destroy(): Promise<void>;
+}
+
+export function defineStoreContract(name: string, setUp: () => Promise<StoreUnderTest>): void {
+  describe(`store contract: ${name}`, () => {
+    let database: StoreUnderTest;
+    let store: Store;
+    let other: Store;
+    before(async () => {
+      database = await setUp();
+      store = await database.open();
+      other = await database.open();
+    });
+    after(async () => {
+      await store.close();
+      await other.close();
+      await database.destroy();
+    });
+
+    describe('hashKey', () => {
+      it('is made once: concurrent first calls from two stores agree', async () => {
+        const keys = await Promise.all([store.hashKey(), other.hashKey(), store.hashKey(), other.hashKey()]);
+        assert.equal(new Set(keys).size, 1);
+        assert.match(keys[0] as string, /^[A-Za-z0-9_-]{43}$/);
+      });
+
+      it('stays the same on later calls and for a store opened later', async () => {
+        const first = await store.hashKey();
+        const later = await database.open();
+        try {
+          assert.equal(await later.hashKey(), first);
+          assert.equal(await store.hashKey(), first);
+        } finally {
+          await later.close();
+        }
+      });
+    });
+
+    describe('workspaces', () => {
+      it('returns a created workspace by id and by domain', async () => {
+        const workspace = newWorkspace();
+        await store.createWorkspace(workspace);
+        assert.deepEqual(await other.getWorkspace(workspace.id), workspace);
+        assert.deepEqual(await other.getWorkspaceByDomain(workspace.domain), workspace);
+      });
+
+      it('answers undefined for an unknown id or domain', async () => {
+        assert.equal(await store.getWorkspace('TNOSUCHTEAM'), undefined);
+        assert.equal(await store.getWorkspaceByDomain('no-such-domain'), undefined);
+      });
+
+      it('refuses a second workspace with a taken domain or id', async () => {
+        const workspace = newWorkspace();
+        await store.createWorkspace(workspace);
+        await assert.rejects(store.createWorkspace({ ...newWorkspace(), domain: workspace.domain }));
+        await assert.rejects(store.createWorkspace({ ...newWorkspace(), id: workspace.id }));
+        assert.deepEqual(await store.getWorkspace(workspace.id), workspace);
+      });
+
+      it('lists workspaces in creation order', async () => {
+        const created: Workspace[] = [];
+        for (let i = 0; i < 3; i++) {
+          created.push(newWorkspace());
+          await store.createWorkspace(created[i] as Workspace);
+          await pause(3);
+        }
+        const ids = new Set(created.map((workspace) => workspace.id));
+        const listed = (await other.listWorkspaces()).filter((workspace) => ids.has(workspace.id));
+        assert.deepEqual(listed, created);
+      });
+    });
+
+    describe('users', () => {
+      it('returns a created person and a created bot user with every field', async () => {
+        const workspace = await makeWorkspace(store);
+        const person: User = {
+          id: newId('U'),
+          teamId: workspace.id,
+          name: 'ada',
+          email: `ada-${unique()}@example.com`,
+          passwordHash: 'scrypt$hash-of-a-password',
+          isBot: false,
+        };
+        const bot: User = {
+          ...person,
+          id: newId('U'),
+          name: 'a_bot',
+          email: null,
+          passwordHash: null,
+          isBot: true,
+        };
+        await store.createUser(person);
+        await store.createUser(bot);
+        assert.deepEqual(await other.getUser(person.id), person);
+        assert.deepEqual(await other.getUser(bot.id), bot);
+      });
+
+      it('answers undefined for an unknown user', async () => {
+        assert.equal(await store.getUser('UNOSUCHUSER'), undefined);
+      });
+
+      it('lists the users of one email across workspaces, in creation order', async () => {
+        const email = `grace-${unique()}@example.com`;
+        const first = await makeUser(store, await makeWorkspace(store), { email });
+        await pause(3);
+        const second = await makeUser(store, await makeWorkspace(store), { email });
+        await makeUser(store, await makeWorkspace(store), { email: `someone-${unique()}@example.com` });
+        assert.deepEqual(await other.listUsersByEmail(email), [first, second]);
+        assert.deepEqual(await other.listUsersByEmail(`nobody-${unique()}@example.com`), []);
+      });
+
+      it('refuses an email used twice in one workspace, and a user of an unknown workspace', async () => {
+        const workspace = await makeWorkspace(store);
+        const email = `twice-${unique()}@example.com`;
+        await makeUser(store, workspace, { email });
+        await assert.rejects(makeUser(store, workspace, { email }));
+        await assert.rejects(makeUser(store, { ...workspace, id: 'TNOSUCHTEAM' }));
+        assert.equal((await store.listUsersByEmail(email)).length, 1);
+      });
+    });
+
+    describe('apps', () => {
+      it('returns a created app by client id with every field', async () => {
+        const app = newApp({ redirectUris: ['https://b.example.com/cb', 'https://a.example.com/cb'] });
+        await store.createApp(app);
+        assert.deepEqual(await other.getAppByClientId(app.clientId), app);
+        const open = newApp({ scopes: null, tokenRotation: true });
+        await store.createApp(open);
+        assert.deepEqual(await other.getAppByClientId(open.clientId), open);
+      });
+
+      it('answers undefined for an unknown client id', async () => {
+        assert.equal(await store.getAppByClientId('0000000000.000000000000'), undefined);
+      });
+
+      it('refuses a taken client id', async () => {
+        const app = newApp();
+        await store.createApp(app);
+        await assert.rejects(store.createApp({ ...newApp(), clientId: app.clientId }));
+      });
+
+      it('lists apps in creation order', async () => {
+        const created: App[] = [];
+        for (let i = 0; i < 3; i++) {
+          created.push(newApp());
+          await store.createApp(created[i] as App);
+          await pause(3);
+        }
+        const ids = new Set(created.map((app) => app.id));
+        assert.deepEqual(
+          (await other.listApps()).filter((app) => ids.has(app.id)),
+          created,
+        );
+      });
+
+      it('updates the mutable fields and keeps the client id; false for an unknown app', async () => {
+        const app = newApp();
+        await store.createApp(app);
+        const changed: App = {
+          ...app,
+          name: 'Renamed',
+          clientSecretHash: 'another-secret-hash',
+          redirectUris: ['https://c.example.com/cb'],
+          scopes: null,
+          tokenRotation: true,
+        };
+        assert.equal(await store.updateApp({ ...changed, clientId: newClientId() }), true);
+        assert.deepEqual(await other.getAppByClientId(app.clientId), changed);
+        assert.equal(await store.updateApp({ ...changed, id: 'ANOSUCHAPP' }), false);
+      });
+    });
+
+    describe('ensureBot', () => {
+      it('makes the bot and its bot user on first use, then returns that bot', async () => {
+        const { app, workspace } = await makeInstall(store);
+        const first = candidateBot(app, workspace);
+        assert.deepEqual(await store.ensureBot(first.bot, first.user), first.bot);
+        assert.deepEqual(await other.getUser(first.user.id), first.user);
+
+        const second = candidateBot(app, workspace);
+        assert.deepEqual(await other.ensureBot(second.bot, second.user), first.bot);
+        assert.equal(await store.getUser(second.user.id), undefined, 'the unused bot user is not written');
+      });
+
+      it('gives one bot to concurrent first installs from two stores', async () => {
+        const { app, workspace } = await makeInstall(store);
+        const candidates = Array.from({ length: 8 }, () => candidateBot(app, workspace));
+        const bots = await Promise.all(
+          candidates.map((candidate, i) => (i % 2 ? other : store).ensureBot(candidate.bot, candidate.user)),
+        );
+        assert.equal(new Set(bots.map((bot) => bot.botId)).size, 1);
+        const written = await Promise.all(candidates.map((candidate) => store.getUser(candidate.user.id)));
+        assert.equal(written.filter((user) => user !== undefined).length, 1);
+        assert.equal(written.find((user) => user !== undefined)?.id, bots[0]?.userId);
+      });
+
+      it('keeps one bot per app and workspace', async () => {
+        const { app, workspace } = await makeInstall(store);
+        const elsewhere = await makeWorkspace(store);
+        const here = candidateBot(app, workspace);
+        const there = candidateBot(app, elsewhere);
+        assert.deepEqual(await store.ensureBot(here.bot, here.user), here.bot);
+        assert.deepEqual(await store.ensureBot(there.bot, there.user), there.bot);
+      });
+    });
+
+    describe('codes', () => {
+      it('returns an inserted code with every field', async () => {
+        const install = await makeInstall(store);
+        const v1 = newCode(install, { redirectUri: null });
+        const v2 = newCode(install, {
+          version: 2,
+          scopes: ['chat:write'],
+          userScopes: ['identity.basic', 'identity.email'],
+          redirectUri: 'https://a.example.com/cb?x=1',
+          codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          codeChallengeMethod: 'S256',
+        });
+        await store.insertCode(v1);
+        await store.insertCode(v2);
+        assert.deepEqual(await other.findCode(v1.hash), v1);
+        assert.deepEqual(await other.findCode(v2.hash), v2);
+      });
+
+      it('answers undefined for an unknown code', async () => {
+        assert.equal(await store.findCode(hash()), undefined);
+      });
+
+      it('refuses a code hash inserted twice', async () => {
+        const install = await makeInstall(store);
+        const code = newCode(install);
+        await store.insertCode(code);
+        await assert.rejects(store.insertCode(code));
+      });
+
+      it('burns an unused code once: the first time is kept', async () => {
+        const install = await makeInstall(store);
+        const code = newCode(install);
+        await store.insertCode(code);
+        await store.burnCode(code.hash, 1000);
+        await other.burnCode(code.hash, 2000);
+        assert.equal((await other.findCode(code.hash))?.usedAt, 1000);
+      });
+
+      it('burning an unknown code changes nothing', async () => {
+        await store.burnCode(hash(), 1000);
+      });
+    });
+
+    describe('exchangeCode', () => {
+      it('marks the code used and writes the tokens with the granted scopes', async () => {
+        const install = await makeInstall(store);
+        const code = newCode(install, { scopes: ['identify', 'bot'] });
+        await store.insertCode(code);
+        const bot = candidateBot(install.app, install.workspace);
+        await store.ensureBot(bot.bot, bot.user);
+        const user = newToken(code, { addScopes: ['identify', 'bot'] });
+        const botToken = newToken(code, {
+          kind: 'bot',
+          userId: bot.user.id,
+          addScopes: ['bot'],
+          expiresAt: 99_000,
+        });
+
+        assert.deepEqual(await store.exchangeCode(code.hash, 5000, [user, botToken]), {
+          status: 'issued',
+          scopes: [['identify', 'bot'], ['bot']],
+        });
+        assert.equal((await other.findCode(code.hash))?.usedAt, 5000);
+        assert.deepEqual(await other.findToken(user.hash), {
+          ...tokenOf(user, ['identify', 'bot']),
+          teamName: install.workspace.name,
+          teamDomain: install.workspace.domain,
+          userName: install.user.name,
+          botId: null,
+        });
+        assert.deepEqual(await other.findToken(botToken.hash), {
+          ...tokenOf(botToken, ['bot']),
+          teamName: install.workspace.name,
+          teamDomain: install.workspace.domain,
+          userName: bot.user.name,
+          botId: bot.bot.botId,
+        });
+      });
+
+      it('answers already_used for a used, burned or unknown code, and writes nothing', async () => {
+        const install = await makeInstall(store);
+        const code = newCode(install);
+        await store.insertCode(code);
+        assert.equal((await store.exchangeCode(code.hash, 1, [newToken(code)])).status, 'issued');
+        const again = newToken(code);
+        assert.deepEqual(await other.exchangeCode(code.hash, 2, [again]), { status: 'already_used' });
+        assert.equal(await store.findToken(again.hash), undefined);
+        assert.equal((await store.findCode(code.hash))?.usedAt, 1);
+
+        const burned = newCode(install);
+        await store.insertCode(burned);
+        await store.burnCode(burned.hash, 3);
+        const afterBurn = newToken(burned);
+        assert.deepEqual(await store.exchangeCode(burned.hash, 4, [afterBurn]), { status: 'already_used' });
+        assert.equal(await store.findToken(afterBurn.hash), undefined);
+
+        const unknown = newToken(code);
+        assert.deepEqual(await store.exchangeCode(hash(), 5, [unknown]), { status: 'already_used' });
+        assert.equal(await store.findToken(unknown.hash), undefined);
+      });
+
+      it('issues once for 40 concurrent exchanges of one code over two stores', async () => {
+        const install = await makeInstall(store);
+        const code = newCode(install);
+        await store.insertCode(code);
+        const tokens = Array.from({ length: 40 }, () => newToken(code));
+        const outcomes = await Promise.all(
+          tokens.map((token, i) => (i % 2 ? other : store).exchangeCode(code.hash, 10 + i, [token])),
+        );
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'issued').length, 1);
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'already_used').length, 39);
+        const found = await Promise.all(tokens.map((token) => store.findToken(token.hash)));
+        assert.equal(found.filter((token) => token !== undefined).length, 1);
+      });
+
+      it('accumulates scopes per grant: a later install adds to what was granted before', async () => {
+        const install = await makeInstall(store);
+        const first = newCode(install);
+        const second = newCode(install);
+        await store.insertCode(first);
+        await store.insertCode(second);
+        const bot = candidateBot(install.app, install.workspace);
+        await store.ensureBot(bot.bot, bot.user);
+
+        const one = await store.exchangeCode(first.hash, 1, [
+          newToken(first, { addScopes: ['identify', 'read'] }),
+          newToken(first, { kind: 'bot', userId: bot.user.id, addScopes: ['bot'] }),
+        ]);
+        const later = newToken(second, { addScopes: ['write', 'read'] });
+        const two = await other.exchangeCode(second.hash, 2, [
+          later,
+          newToken(second, { kind: 'bot', userId: bot.user.id, addScopes: ['chat:write'] }),
+        ]);
+        assert.deepEqual(one, { status: 'issued', scopes: [['identify', 'read'], ['bot']] });
+        assert.deepEqual(two, {
+          status: 'issued',
+          scopes: [
+            ['identify', 'read', 'write'],
+            ['bot', 'chat:write'],
+          ],
+        });
+        assert.deepEqual((await store.findToken(later.hash))?.scopes, ['identify', 'read', 'write']);
+      });
+
+      it('keeps one grant per person: another user of the same app starts from nothing', async () => {
+        const install = await makeInstall(store);
+        const before = newCode(install);
+        await store.insertCode(before);
+        await store.exchangeCode(before.hash, 1, [newToken(before, { addScopes: ['identify', 'read'] })]);
+
+        const colleague = await makeUser(store, install.workspace);
+        const code = newCode({ ...install, user: colleague });
+        await store.insertCode(code);
+        assert.deepEqual(
+          await store.exchangeCode(code.hash, 2, [
+            newToken(code, { userId: colleague.id, addScopes: ['identify'] }),
+          ]),
+          { status: 'issued', scopes: [['identify']] },
+        );
+      });
+
+      it('loses no scope when installs of one grant run concurrently over two stores', async () => {
+        const install = await makeInstall(store);
+        const scopes = Array.from({ length: 12 }, (_, i) => `scope${i}`);
+        const codes = scopes.map(() => newCode(install));
+        for (const code of codes) await store.insertCode(code);
+        await Promise.all(
+          codes.map((code, i) =>
+            (i % 2 ? other : store).exchangeCode(code.hash, 100 + i, [
+              newToken(code, { addScopes: [scopes[i] as string] }),
+            ]),
+          ),
+        );
+        const last = newCode(install);
+        await store.insertCode(last);
+        const outcome = await store.exchangeCode(last.hash, 200, [newToken(last, { addScopes: [] })]);
+        assert.equal(outcome.status, 'issued');
+        assert.deepEqual(
+          [...((outcome.status === 'issued' && outcome.scopes[0]) || [])].sort(),
+          [...scopes].sort(),
+        );
+      });
+
+      it('rolls everything back when a token cannot be written: the code stays unused', async () => {
+        const install = await makeInstall(store);
+        const first = newCode(install);
+        await store.insertCode(first);
+        const taken = newToken(first, { addScopes: ['identify'] });
+        await store.exchangeCode(first.hash, 1, [taken]);
+
+        const code = newCode(install);
+        await store.insertCode(code);
+        const fresh = newToken(code, { addScopes: ['write'] });
+        const clash = { ...newToken(code, { addScopes: ['write'] }), hash: taken.hash };
+        await assert.rejects(store.exchangeCode(code.hash, 2, [fresh, clash]));
+        assert.equal((await store.findCode(code.hash))?.usedAt, null);
+        assert.equal(await store.findToken(fresh.hash), undefined);
+
+        const retry = newToken(code, { addScopes: ['read'] });
+        assert.deepEqual(await other.exchangeCode(code.hash, 3, [retry]), {
+          status: 'issued',
+          scopes: [['identify', 'read']],
+        });
+      });
+    });
+
+    describe('tokens', () => {
+      it('answers undefined for an unknown token', async () => {
+        assert.equal(await store.findToken(hash()), undefined);
+      });
+
+      it('revokes a token once: true, then false; false for an unknown token', async () => {
+        const { token } = await issued(store);
+        assert.equal(await store.revokeToken(token.hash, 700), true);
+        assert.equal(await other.revokeToken(token.hash, 800), false);
+        assert.equal((await other.findToken(token.hash))?.revokedAt, 700);
+        assert.equal(await store.revokeToken(hash(), 900), false);
+      });
+
+      it('revokes every live token of a code and no other', async () => {
+        const install = await makeInstall(store);
+        const code = newCode(install, { scopes: ['identify', 'bot'] });
+        await store.insertCode(code);
+        const bot = candidateBot(install.app, install.workspace);
+        await store.ensureBot(bot.bot, bot.user);
+        const user = newToken(code);
+        const botToken = newToken(code, { kind: 'bot', userId: bot.user.id, addScopes: ['bot'] });
+        await store.exchangeCode(code.hash, 1, [user, botToken]);
+        const bystander = await issued(store, install);
+
+        assert.equal(await store.revokeTokensOfCode(code.hash, 50), 2);
+        assert.equal((await other.findToken(user.hash))?.revokedAt, 50);
+        assert.equal((await other.findToken(botToken.hash))?.revokedAt, 50);
+        assert.equal((await other.findToken(bystander.token.hash))?.revokedAt, null);
+        assert.equal(await other.revokeTokensOfCode(code.hash, 60), 0, 'already revoked');
+        assert.equal((await other.findToken(user.hash))?.revokedAt, 50);
+        assert.equal(await store.revokeTokensOfCode(hash(), 70), 0);
+      });
+
+      it('keeps a revoked token revoked when its code is replayed later', async () => {
+        const { code, token } = await issued(store);
+        await store.revokeToken(token.hash, 10);
+        assert.equal(await store.revokeTokensOfCode(code.hash, 20), 0);
+        assert.equal((await store.findToken(token.hash))?.revokedAt, 10);
+      });
+    });
+
+    describe('ping and close', () => {
+      it('answers ping while the database answers', async () => {
+        await store.ping();
+        await other.ping();
+      });
+
+      it('closes without touching other stores on the database', async () => {
+        const extra = await database.open();
+        await extra.ping();
+        await extra.close();
+        await store.ping();
+      });
+    });
+  });
+}
+
+// Records for the tests: fresh ids every time, so tests never see each other's rows.
+
+function unique(): string {
+  return randomBytes(4).toString('hex');
+}
+
+function hash(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function newWorkspace(): Workspace {
+  const suffix = unique();
+  return { id: newId('T'), name: `Team ${suffix}`, domain: `team-${suffix}` };
+}
+
+async function makeWorkspace(store: Store): Promise<Workspace> {
+  const workspace = newWorkspace();
+  await store.createWorkspace(workspace);
+  return workspace;
+}
+
+async function makeUser(store: Store, workspace: Workspace, fields: Partial<User> = {}): Promise<User> {
+  const user: User = {
+    id: newId('U'),
+    teamId: workspace.id,
+    name: `user-${unique()}`,
+    email: null,
+    passwordHash: null,
+    isBot: false,
+    ...fields,
+  };
+  await store.createUser(user);
+  return user;
+}
+
+function newApp(fields: Partial<App> = {}): App {
+  return {
+    id: newId('A'),
+    name: `App ${unique()}`,
+    clientId: newClientId(),
+    clientSecretHash: hash(),
+    redirectUris: ['https://a.example.com/cb'],
+    scopes: ['identify', 'read', 'write', 'bot'],
+    tokenRotation: false,
+    ...fields,
+  };
+}
+
+interface Install {
+  readonly workspace: Workspace;
+  readonly user: User;
+  readonly app: App;
+}
+
+async function makeInstall(store: Store): Promise<Install> {
+  const workspace = await makeWorkspace(store);
+  const user = await makeUser(store, workspace);
+  const app = newApp();
+  await store.createApp(app);
+  return { workspace, user, app };
+}
+
+function candidateBot(app: App, workspace: Workspace): { bot: Bot; user: User } {
+  const userId = newId('U');
+  return {
+    bot: { appId: app.id, teamId: workspace.id, botId: newId('B'), userId },
+    user: {
+      id: userId,
+      teamId: workspace.id,
+      name: 'test_app',
+      email: null,
+      passwordHash: null,
+      isBot: true,
+    },
+  };
+}
+
+function newCode(install: Install, fields: Partial<Code> = {}): Code {
+  return {
+    hash: hash(),
+    appId: install.app.id,
+    teamId: install.workspace.id,
+    userId: install.user.id,
+    scopes: ['identify'],
+    userScopes: [],
+    redirectUri: null,
+    version: 1,
+    codeChallenge: null,
+    codeChallengeMethod: null,
+    expiresAt: Date.now() + 600_000,
+    usedAt: null,
+    ...fields,
+  };
+}
+
+function newToken(code: Code, fields: Partial<NewToken> = {}): NewToken {
+  return {
+    hash: hash(),
+    kind: 'user',
+    appId: code.appId,
+    teamId: code.teamId,
+    userId: code.userId,
+    codeHash: code.hash,
+    familyId: randomUUID(),
+    expiresAt: null,
+    addScopes: code.scopes,
+    ...fields,
+  };
+}
+
+function tokenOf(token: NewToken, scopes: string[]) {
+  const { addScopes: _added, ...rest } = token;
+  return { ...rest, scopes, revokedAt: null };
+}
+
+async function issued(store: Store, install?: Install) {
+  const own = install ?? (await makeInstall(store));
+  const code = newCode(own);
+  await store.insertCode(code);
+  const token = newToken(code);
+  await store.exchangeCode(code.hash, 1, [token]);
+  return { code, token };
+}
