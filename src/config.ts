@@ -1,4 +1,5 @@
 import { usageError, wholeNumber } from './cli/usage.js';
+import { type MethodTiers, slackMethodTiers } from './http/abuse/method-limiter.js';
 
 /**
  * `latchkey serve` settings, parsed once: flags win over environment variables, which win over the
@@ -19,6 +20,15 @@ export interface ServeConfig {
   readonly logLevel: string;
   /** Key of the credential hashes; when unset, one is made and kept in the database. */
   readonly secretKey: string | undefined;
+  /** Redis for rate limits shared by every process; when unset, each process counts its own. */
+  readonly redis: string | undefined;
+  readonly redisPrefix: string;
+  /** Take the source address from X-Forwarded-For, as set by a load balancer in front. */
+  readonly trustProxy: boolean;
+  /** Calls per minute per method (and app and workspace); a method absent here is not limited. */
+  readonly rateLimits: MethodTiers;
+  /** Client-authentication failures allowed per minute, per client id and per source address. */
+  readonly clientAuthFailures: number;
 }
 
 /** Flag name, environment variable and default of each setting. */
@@ -32,10 +42,15 @@ export const serveSettings = {
   'code-ttl': { env: 'LATCHKEY_CODE_TTL', default: '600' },
   'token-expiry': { env: 'LATCHKEY_TOKEN_EXPIRY', default: '43200' },
   'refresh-grace': { env: 'LATCHKEY_REFRESH_GRACE', default: '0' },
-  demo: { env: 'LATCHKEY_DEMO', default: 'false' },
+  demo: { env: 'LATCHKEY_DEMO', default: 'false', boolean: true },
   'log-level': { env: 'LATCHKEY_LOG_LEVEL', default: 'info' },
   'secret-key': { env: 'LATCHKEY_SECRET_KEY', default: undefined },
-} as const satisfies Record<string, { env: string; default: string | undefined }>;
+  redis: { env: 'LATCHKEY_REDIS', default: undefined },
+  'redis-prefix': { env: 'LATCHKEY_REDIS_PREFIX', default: 'latchkey:' },
+  'trust-proxy': { env: 'LATCHKEY_TRUST_PROXY', default: 'false', boolean: true },
+  'rate-limits': { env: 'LATCHKEY_RATE_LIMITS', default: undefined },
+  'client-auth-failures': { env: 'LATCHKEY_CLIENT_AUTH_FAILURES', default: '10' },
+} as const satisfies Record<string, { env: string; default: string | undefined; boolean?: true }>;
 
 export type ServeFlag = keyof typeof serveSettings;
 type Env = Readonly<Record<string, string | undefined>>;
@@ -60,6 +75,10 @@ export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boole
   }
   const logLevel = value('log-level') as string;
   if (!LOG_LEVELS.includes(logLevel)) usageError('log-level', `one of ${LOG_LEVELS.join(', ')}`);
+  const redis = value('redis');
+  if (redis !== undefined && !/^rediss?:\/\/[^/]/.test(redis)) {
+    usageError('redis', `a redis:// or rediss:// URL (got '${redis}')`);
+  }
   return Object.freeze({
     port,
     host,
@@ -73,7 +92,35 @@ export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boole
     demo: parseBoolean(value('demo') as string, 'demo'),
     logLevel,
     secretKey: value('secret-key'),
+    redis,
+    redisPrefix: value('redis-prefix') as string,
+    trustProxy: parseBoolean(value('trust-proxy') as string, 'trust-proxy'),
+    rateLimits: parseRateLimits(value('rate-limits')),
+    clientAuthFailures: wholeNumber(
+      value('client-auth-failures') as string,
+      'client-auth-failures',
+      1,
+      1000000,
+    ),
   });
+}
+
+const METHOD_NAME = /^[a-z]+(\.[a-zA-Z]+)+$/;
+const RATE_LIMITS_EXPECTED = "'off' or a list such as oauth.access=100,auth.test=off (calls per minute)";
+
+/** `--rate-limits`: Slack's tiers amended by `method=N` (per minute) or `method=off`; `off` for none. */
+function parseRateLimits(text: string | undefined): MethodTiers {
+  if (text === undefined) return slackMethodTiers;
+  if (text.trim() === 'off') return Object.freeze({});
+  const tiers: Record<string, number> = { ...slackMethodTiers };
+  for (const item of text.split(',').map((entry) => entry.trim())) {
+    const [method = '', limit = ''] = item.split('=', 2);
+    if (!METHOD_NAME.test(method)) usageError('rate-limits', `${RATE_LIMITS_EXPECTED} (got '${item}')`);
+    if (limit === 'off') delete tiers[method];
+    else if (/^\d+$/.test(limit) && Number(limit) >= 1) tiers[method] = Number(limit);
+    else usageError('rate-limits', `${RATE_LIMITS_EXPECTED} (got '${item}')`);
+  }
+  return Object.freeze(tiers);
 }
 
 function parseBoolean(text: string, flag: string): boolean {

@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { ServeConfig } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createDomain, type Domain } from './domain/context.js';
+import { createClientAuthLimiter } from './http/abuse/client-auth-limiter.js';
+import { type LimiterBackend, memoryBackend, redisBackend } from './http/abuse/limiter-backend.js';
+import { createMethodLimiter } from './http/abuse/method-limiter.js';
 import { buildApp } from './http/app.js';
 import { listen } from './http/server.js';
 import { createLogger } from './logger.js';
@@ -26,6 +29,7 @@ export async function startLatchkey(
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = await openStore(config.database);
+  const limits = limiterBackend(config, log);
   try {
     const domain = await createDomain({
       store,
@@ -40,8 +44,14 @@ export async function startLatchkey(
     const app = buildApp({
       domain,
       log,
+      clientAuthLimiter: createClientAuthLimiter(
+        { maxFailures: config.clientAuthFailures, windowSeconds: 60 },
+        limits,
+      ),
+      methodLimiter: createMethodLimiter(config.rateLimits, limits),
       settings: {
         bodyLimits: { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes },
+        trustProxy: config.trustProxy,
       },
     });
     const server = await listen(app, {
@@ -56,11 +66,19 @@ export async function startLatchkey(
       port: server.port,
       async close() {
         await server.close();
+        await limits.close();
         await store.close();
       },
     };
   } catch (error) {
+    await limits.close();
     await store.close();
     throw error;
   }
+}
+
+/** Rate-limit counters in Redis when `--redis` is set, so that all processes share them. */
+function limiterBackend(config: ServeConfig, log: Logger): LimiterBackend {
+  if (config.redis === undefined) return memoryBackend();
+  return redisBackend({ url: config.redis, keyPrefix: config.redisPrefix, log });
 }

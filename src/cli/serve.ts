@@ -5,7 +5,10 @@ import type { CliIo } from './io.js';
 import { type OptionSpecs, parseFlags } from './usage.js';
 
 const serveOptions = Object.fromEntries(
-  Object.keys(serveSettings).map((flag) => [flag, { type: flag === 'demo' ? 'boolean' : 'string' }]),
+  Object.entries(serveSettings).map(([flag, setting]) => [
+    flag,
+    { type: 'boolean' in setting ? 'boolean' : 'string' },
+  ]),
 ) as Record<ServeFlag, OptionSpecs[string]>;
 
 /**

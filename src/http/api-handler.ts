@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Domain } from '../domain/context.js';
 import { ApiError, StoreUnavailableError } from '../errors.js';
 import type { ClientAuthLimiter } from './abuse/client-auth-limiter.js';
-import type { ApiMethod } from './methods/method.js';
+import type { MethodLimiter } from './abuse/method-limiter.js';
+import { sourceAddress } from './abuse/source-address.js';
+import type { ApiMethod, MethodContext } from './methods/method.js';
 import { type Answer, errorAnswer, sendAnswer } from './web-api/envelope.js';
 import type { BodyLimits } from './web-api/read-body.js';
 import { type CallState, ClientGoneError, readCall } from './web-api/read-call.js';
@@ -13,6 +15,9 @@ export interface ApiHandlerDeps {
   readonly methods: ReadonlyMap<string, ApiMethod>;
   readonly bodyLimits: BodyLimits;
   readonly clientAuthLimiter: ClientAuthLimiter;
+  readonly methodLimiter: MethodLimiter;
+  /** Take the source address from X-Forwarded-For (`--trust-proxy`). */
+  readonly trustProxy: boolean;
   readonly log: Logger;
 }
 
@@ -77,14 +82,16 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     if (!method)
       throw new ApiError('unknown_method', `no method '${methodName}'`, { req_method: methodName });
     const args = await readCall(req, rawQuery, deps.bodyLimits, state);
-    return method.handle({
+    const context: MethodContext = {
       args,
       headers: req.headers,
-      remoteAddress: req.socket.remoteAddress ?? 'unknown',
+      remoteAddress: sourceAddress(req, deps.trustProxy),
       domain: deps.domain,
       clientAuthLimiter: deps.clientAuthLimiter,
       responseHeaders,
-    });
+    };
+    await deps.methodLimiter.admit(method.name, context);
+    return method.handle(context);
   }
 }
 

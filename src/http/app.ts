@@ -2,19 +2,24 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import type { Domain } from '../domain/context.js';
 import { type ClientAuthLimiter, createClientAuthLimiter } from './abuse/client-auth-limiter.js';
+import { createMethodLimiter, type MethodLimiter } from './abuse/method-limiter.js';
 import { createApiHandler } from './api-handler.js';
 import { apiMethods } from './methods/index.js';
 import type { BodyLimits } from './web-api/read-body.js';
 
 export interface HttpSettings {
   readonly bodyLimits: BodyLimits;
+  /** Trust X-Forwarded-For for the source address (`--trust-proxy`); off by default. */
+  readonly trustProxy?: boolean;
 }
 
 export interface AppDeps {
   readonly domain: Domain;
   readonly settings: HttpSettings;
   readonly log: Logger;
+  /** The limits in this process by default; src/main.ts passes shared ones when Redis is set. */
   readonly clientAuthLimiter?: ClientAuthLimiter;
+  readonly methodLimiter?: MethodLimiter;
 }
 
 /** The whole HTTP surface as one request listener; it never listens itself (see server.ts). */
@@ -24,6 +29,8 @@ export function buildApp(deps: AppDeps): RequestListener {
     methods: apiMethods,
     bodyLimits: deps.settings.bodyLimits,
     clientAuthLimiter: deps.clientAuthLimiter ?? createClientAuthLimiter(),
+    methodLimiter: deps.methodLimiter ?? createMethodLimiter(),
+    trustProxy: deps.settings.trustProxy ?? false,
     log: deps.log,
   });
 
