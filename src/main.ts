@@ -5,8 +5,10 @@ import { createDomain, type Domain } from './domain/context.js';
 import { createClientAuthLimiter } from './http/abuse/client-auth-limiter.js';
 import { type LimiterBackend, memoryBackend, redisBackend } from './http/abuse/limiter-backend.js';
 import { createMethodLimiter } from './http/abuse/method-limiter.js';
-import { buildApp } from './http/app.js';
+import { buildApp, defaultSignInLimits, type PageRoute } from './http/app.js';
+import type { FaultPlan } from './http/faults.js';
 import { listen } from './http/server.js';
+import type { BodyLimits } from './http/web-api/read-body.js';
 import { createLogger } from './logger.js';
 import { openStore } from './storage/open-store.js';
 
@@ -19,13 +21,22 @@ export interface RunningLatchkey {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  readonly log?: Logger;
+  readonly clock?: Clock;
+  readonly faults?: FaultPlan;
+  readonly extraRoutes?: readonly PageRoute[];
+  /** Who is auto-approved, asked at each authorize request; by default `--insecure-auto-approve`. */
+  readonly autoApproveUserId?: () => string | undefined;
+}
+
 /**
  * The composition root: open the store, build the domain and the app, listen. Everything is wired
  * here and only here; the parts receive what they need as arguments.
  */
 export async function startLatchkey(
   config: ServeConfig,
-  options: { log?: Logger; clock?: Clock } = {},
+  options: StartOptions = {},
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = await openStore(config.database);
@@ -49,10 +60,15 @@ export async function startLatchkey(
         limits,
       ),
       methodLimiter: createMethodLimiter(config.rateLimits, limits),
+      signInLimiter: createClientAuthLimiter(defaultSignInLimits, limits, 'sign-in'),
       settings: {
-        bodyLimits: { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes },
+        bodyLimits: bodyLimitsOf(config),
         trustProxy: config.trustProxy,
+        secureCookies: config.baseUrl?.startsWith('https:') ?? false,
+        autoApproveUserId: options.autoApproveUserId ?? (() => config.autoApproveUserId),
       },
+      ...(options.faults && { faults: options.faults }),
+      extraRoutes: options.extraRoutes ?? [],
     });
     const server = await listen(app, {
       port: config.port,
@@ -81,4 +97,8 @@ export async function startLatchkey(
 function limiterBackend(config: ServeConfig, log: Logger): LimiterBackend {
   if (config.redis === undefined) return memoryBackend();
   return redisBackend({ url: config.redis, keyPrefix: config.redisPrefix, log });
+}
+
+export function bodyLimitsOf(config: ServeConfig): BodyLimits {
+  return { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes };
 }

@@ -466,6 +466,46 @@ export function defineStoreContract(name: string, setUp: () => Promise<StoreUnde
       });
     });
 
+    describe('sessions', () => {
+      it('returns a created session from any store, expired or not', async () => {
+        const { user } = await makeInstall(store);
+        const live = { hash: hash(), userId: user.id, expiresAt: Date.now() + 60_000 };
+        const expired = { hash: hash(), userId: user.id, expiresAt: 1000 };
+        await store.createSession(live);
+        await store.createSession(expired);
+        assert.deepEqual(await other.findSession(live.hash), live);
+        assert.deepEqual(
+          await other.findSession(expired.hash),
+          expired,
+          'the domain decides what expired means',
+        );
+      });
+
+      it('answers undefined for an unknown session', async () => {
+        assert.equal(await store.findSession(hash()), undefined);
+      });
+
+      it('refuses a session hash used twice, and a session of an unknown user', async () => {
+        const { user } = await makeInstall(store);
+        const session = { hash: hash(), userId: user.id, expiresAt: Date.now() + 60_000 };
+        await store.createSession(session);
+        await assert.rejects(store.createSession({ ...session, userId: user.id }));
+        await assert.rejects(store.createSession({ hash: hash(), userId: 'UNOSUCHUSER', expiresAt: 1 }));
+      });
+
+      it('deletes one session and leaves the others; deleting twice is harmless', async () => {
+        const { user } = await makeInstall(store);
+        const ended = { hash: hash(), userId: user.id, expiresAt: Date.now() + 60_000 };
+        const kept = { hash: hash(), userId: user.id, expiresAt: Date.now() + 60_000 };
+        await store.createSession(ended);
+        await store.createSession(kept);
+        await store.deleteSession(ended.hash);
+        await other.deleteSession(ended.hash);
+        assert.equal(await other.findSession(ended.hash), undefined);
+        assert.deepEqual(await other.findSession(kept.hash), kept);
+      });
+    });
+
     describe('ping and close', () => {
       it('answers ping while the database answers', async () => {
         await store.ping();

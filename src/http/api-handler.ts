@@ -5,6 +5,7 @@ import { ApiError, StoreUnavailableError } from '../errors.js';
 import type { ClientAuthLimiter } from './abuse/client-auth-limiter.js';
 import type { MethodLimiter } from './abuse/method-limiter.js';
 import { sourceAddress } from './abuse/source-address.js';
+import { applyFault, type FaultPlan } from './faults.js';
 import type { ApiMethod, MethodContext } from './methods/method.js';
 import { type Answer, errorAnswer, sendAnswer } from './web-api/envelope.js';
 import type { BodyLimits } from './web-api/read-body.js';
@@ -19,6 +20,8 @@ export interface ApiHandlerDeps {
   /** Take the source address from X-Forwarded-For (`--trust-proxy`). */
   readonly trustProxy: boolean;
   readonly log: Logger;
+  /** Faults planned by a test (programmatic API or `--insecure-test-controls`). */
+  readonly faults?: FaultPlan | undefined;
 }
 
 /**
@@ -82,6 +85,8 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     if (!method)
       throw new ApiError('unknown_method', `no method '${methodName}'`, { req_method: methodName });
     const args = await readCall(req, rawQuery, deps.bodyLimits, state);
+    const fault = deps.faults?.take(methodName);
+    if (fault) await applyFault(fault);
     const context: MethodContext = {
       args,
       headers: req.headers,

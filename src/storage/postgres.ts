@@ -9,6 +9,7 @@ import type {
   Code,
   ExchangeOutcome,
   NewToken,
+  Session,
   Store,
   TokenView,
   User,
@@ -332,6 +333,18 @@ class PostgresStore implements Store {
     return (await this.query(statements.revokeTokensOfCode, [now, codeHash])).rowCount ?? 0;
   }
 
+  async createSession(session: Session): Promise<void> {
+    await this.query(statements.insertSession, [session.hash, session.userId, session.expiresAt, Date.now()]);
+  }
+
+  findSession(hash: string): Promise<Session | undefined> {
+    return this.row<Session>(statements.getSession, [hash]);
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    await this.query(statements.deleteSession, [hash]);
+  }
+
   async ping(): Promise<void> {
     await this.query('SELECT 1');
   }
@@ -446,6 +459,9 @@ const statements = {
     WHERE t.hash = $1`,
   revokeToken: 'UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL',
   revokeTokensOfCode: 'UPDATE tokens SET revoked_at = $1 WHERE code_hash = $2 AND revoked_at IS NULL',
+  insertSession: 'INSERT INTO sessions (hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)',
+  getSession: 'SELECT hash, user_id AS "userId", expires_at AS "expiresAt" FROM sessions WHERE hash = $1',
+  deleteSession: 'DELETE FROM sessions WHERE hash = $1',
 } as const;
 
 function userValues(user: User): unknown[] {

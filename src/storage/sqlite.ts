@@ -9,6 +9,7 @@ import type {
   Code,
   ExchangeOutcome,
   NewToken,
+  Session,
   Store,
   TokenView,
   User,
@@ -233,6 +234,22 @@ class SqliteStore implements Store {
     return this.write(() => this.statements.revokeTokensOfCode.run(now, codeHash).changes);
   }
 
+  createSession(session: Session): Promise<void> {
+    return this.write(() => {
+      this.statements.insertSession.run({ ...session, createdAt: Date.now() });
+    });
+  }
+
+  findSession(hash: string): Promise<Session | undefined> {
+    return this.read(() => this.statements.getSession.get(hash));
+  }
+
+  deleteSession(hash: string): Promise<void> {
+    return this.write(() => {
+      this.statements.deleteSession.run(hash);
+    });
+  }
+
   async ping(): Promise<void> {
     try {
       this.db.prepare('SELECT 1').get();
@@ -373,6 +390,13 @@ function prepareStatements(db: Database.Database) {
     revokeTokensOfCode: db.prepare(
       'UPDATE tokens SET revoked_at = ? WHERE code_hash = ? AND revoked_at IS NULL',
     ),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (hash, user_id, expires_at, created_at) VALUES (@hash, @userId, @expiresAt, @createdAt)',
+    ),
+    getSession: db.prepare<[string], Session>(
+      'SELECT hash, user_id AS userId, expires_at AS expiresAt FROM sessions WHERE hash = ?',
+    ),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE hash = ?'),
   };
 }
 

@@ -77,6 +77,13 @@ export interface Token {
   readonly revokedAt: number | null;
 }
 
+/** A signed-in browser (spec §4.3); kept in the store so that any process can serve its next page. */
+export interface Session {
+  readonly hash: string;
+  readonly userId: string;
+  readonly expiresAt: number;
+}
+
 /** A token with what protected methods answer about it, read in one query. */
 export interface TokenView extends Token {
   readonly teamName: string;
@@ -132,6 +139,11 @@ export interface Store {
   revokeToken(hash: string, now: number): Promise<boolean>;
   /** Revokes every token issued from the code (a replayed code kills its tokens). */
   revokeTokensOfCode(codeHash: string, now: number): Promise<number>;
+
+  createSession(session: Session): Promise<void>;
+  /** The session with this hash, expired or not (the domain decides). */
+  findSession(hash: string): Promise<Session | undefined>;
+  deleteSession(hash: string): Promise<void>;
 
   /** Resolves when the database answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;

@@ -12,7 +12,7 @@ import {
 } from '../../src/http/abuse/client-auth-limiter.js';
 import { type LimiterBackend, memoryBackend } from '../../src/http/abuse/limiter-backend.js';
 import { createMethodLimiter, type MethodTiers } from '../../src/http/abuse/method-limiter.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, defaultSignInLimits } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/storage/open-store.js';
@@ -42,6 +42,11 @@ export async function startTestServer(
     trustProxy?: boolean;
     /** Where the limits count (in memory by default); given the server's logger. */
     limiterBackend?: (log: Logger) => LimiterBackend;
+    /** Failed sign-ins allowed per account and per address in five minutes. */
+    signInFailures?: number;
+    /** `--insecure-auto-approve`. */
+    autoApproveUserId?: string;
+    secureCookies?: boolean;
   } = {},
 ): Promise<TestServer> {
   const clock = new ManualClock();
@@ -71,9 +76,18 @@ export async function startTestServer(
       limits,
     ),
     methodLimiter: createMethodLimiter(options.rateLimits, limits),
+    signInLimiter: createClientAuthLimiter(
+      options.signInFailures === undefined
+        ? defaultSignInLimits
+        : { maxFailures: options.signInFailures, windowSeconds: 300 },
+      limits,
+      'sign-in',
+    ),
     settings: {
       bodyLimits: { timeoutMs: bodyTimeoutMs, maxBytes: options.maxBytes ?? 65536 },
       trustProxy: options.trustProxy ?? false,
+      autoApproveUserId: () => options.autoApproveUserId,
+      secureCookies: options.secureCookies ?? false,
     },
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1', bodyTimeoutMs });

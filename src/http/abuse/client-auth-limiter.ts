@@ -28,8 +28,10 @@ export const defaultClientAuthLimits: ClientAuthLimits = Object.freeze({
 export function createClientAuthLimiter(
   limits: ClientAuthLimits = defaultClientAuthLimits,
   backend: LimiterBackend = memoryBackend(),
+  /** Keeps the keys of limiters sharing one backend apart (client auth, sign-in). */
+  name = 'client-auth',
 ): ClientAuthLimiter {
-  const limiter = backend.limiter('client-auth:', limits.maxFailures, limits.windowSeconds);
+  const limiter = backend.limiter(`${name}:`, limits.maxFailures, limits.windowSeconds);
   return {
     async check(keys) {
       for (const key of keys) {

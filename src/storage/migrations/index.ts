@@ -95,4 +95,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX tokens_by_family ON tokens(family_id);
     `,
   },
+  {
+    version: 2,
+    name: 'browser sessions',
+    sql: `
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        expires_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+    `,
+  },
 ];
