@@ -9,6 +9,8 @@ export interface ServeConfig {
   readonly port: number;
   readonly host: string;
   readonly database: string;
+  /** Connections each process keeps to PostgreSQL at most (ignored for SQLite). */
+  readonly databasePool: number;
   /** The public URL of this server, for the links it prints; by default the address it listens on. */
   readonly baseUrl: string | undefined;
   readonly bodyTimeoutSeconds: number;
@@ -40,6 +42,7 @@ export const serveSettings = {
   port: { env: 'LATCHKEY_PORT', default: '3000' },
   host: { env: 'LATCHKEY_HOST', default: '127.0.0.1' },
   database: { env: 'LATCHKEY_DATABASE', default: './latchkey.db' },
+  'database-pool': { env: 'LATCHKEY_DATABASE_POOL', default: '10' },
   'base-url': { env: 'LATCHKEY_BASE_URL', default: undefined },
   'body-timeout': { env: 'LATCHKEY_BODY_TIMEOUT', default: '10' },
   'body-limit': { env: 'LATCHKEY_BODY_LIMIT', default: '65536' },
@@ -89,6 +92,7 @@ export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boole
     port,
     host,
     database: value('database') as string,
+    databasePool: wholeNumber(value('database-pool') as string, 'database-pool', 1, 1000),
     baseUrl: baseUrl?.replace(/\/+$/, ''),
     bodyTimeoutSeconds: wholeNumber(value('body-timeout') as string, 'body-timeout', 1, 3600),
     bodyLimitBytes: wholeNumber(value('body-limit') as string, 'body-limit', 1024, 64 * 1024 * 1024),

@@ -39,7 +39,7 @@ export async function startLatchkey(
   options: StartOptions = {},
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
-  const store = await openStore(config.database);
+  const store = await openStore(config.database, { poolSize: config.databasePool });
   const limits = limiterBackend(config, log);
   try {
     const domain = await createDomain({

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { parseServeConfig } from '../src/config.js';
 import { StoreUnavailableError } from '../src/errors.js';
 import { migrations } from '../src/storage/migrations/index.js';
 import { openStore } from '../src/storage/open-store.js';
@@ -16,6 +17,16 @@ import { defineStoreContract } from './store-contract.js';
 
 // The contract on PostgreSQL, in a schema of its own: two stores are two pools, as two processes
 // are. Then what only a server database has: concurrent migration, outage and recovery.
+
+it('keeps 10 connections per process by default; --database-pool and LATCHKEY_DATABASE_POOL change it', () => {
+  assert.equal(parseServeConfig({}, {}).databasePool, 10);
+  assert.equal(parseServeConfig({ 'database-pool': '3' }, {}).databasePool, 3);
+  assert.equal(parseServeConfig({}, { LATCHKEY_DATABASE_POOL: '40' }).databasePool, 40);
+  assert.throws(
+    () => parseServeConfig({ 'database-pool': '0' }, {}),
+    /--database-pool: expected a whole number/,
+  );
+});
 
 if (testPostgresUrl === undefined) {
   skipWithoutPostgres('store contract and outages: postgres');
@@ -46,6 +57,49 @@ if (testPostgresUrl === undefined) {
         );
       } finally {
         await client.end();
+      }
+    });
+  });
+
+  describe('postgres: the pool', () => {
+    let schema: TestSchema;
+    before(async () => {
+      schema = await createTestSchema(serverUrl, 'pool');
+    });
+    after(() => schema.drop());
+
+    it('opens no more connections than its pool size, however many calls wait', async () => {
+      const url = new URL(schema.url);
+      const name = `latchkey_pool_${schema.name.slice(-8)}`;
+      url.searchParams.set('application_name', name);
+      const store = await openStore(url.toString(), { poolSize: 2 });
+      const observer = new pg.Client({ connectionString: serverUrl });
+      await observer.connect();
+      try {
+        const count = async () =>
+          (
+            await observer.query<{ n: number }>(
+              'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+              [name],
+            )
+          ).rows[0]?.n ?? 0;
+        let peak = 0;
+        let done = false;
+        const sampling = (async () => {
+          while (!done) peak = Math.max(peak, await count());
+        })();
+        await Promise.all(Array.from({ length: 200 }, () => store.findCode('no-such-code')));
+        done = true;
+        await sampling;
+        const open = await observer.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+          [name],
+        );
+        assert.ok(peak >= 1 && peak <= 2, `peak ${peak}`);
+        assert.equal(open.rows[0].n, 2, 'both connections were used and kept');
+      } finally {
+        await store.close();
+        await observer.end();
       }
     });
   });

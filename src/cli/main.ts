@@ -28,9 +28,9 @@ const commands: Readonly<Record<string, Command>> = {
 
 export const USAGE = `Usage: latchkey <command> [flags]
 
-  serve [--port 3000] [--host 127.0.0.1] [--database FILE|URL] [--base-url URL] [--body-timeout S]
-        [--body-limit BYTES] [--code-ttl S] [--token-expiry S] [--refresh-grace S] [--log-level L]
-        [--secret-key KEY] [--redis URL] [--redis-prefix P] [--trust-proxy]
+  serve [--port 3000] [--host 127.0.0.1] [--database FILE|URL] [--database-pool N] [--base-url URL]
+        [--body-timeout S] [--body-limit BYTES] [--code-ttl S] [--token-expiry S] [--refresh-grace S]
+        [--log-level L] [--secret-key KEY] [--redis URL] [--redis-prefix P] [--trust-proxy]
         [--rate-limits method=N,…|off] [--client-auth-failures N] [--demo]
         [--insecure-auto-approve USER_ID]
   workspaces create --name NAME --domain DOMAIN
