@@ -118,20 +118,26 @@ class PostgresStore implements Store {
   constructor(private readonly pool: pg.Pool) {}
 
   /** One statement on any pooled connection. */
-  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
+  private async query<R extends pg.QueryResultRow>(statement: Statement, values: unknown[] = []) {
     try {
-      return await this.pool.query<R>(text, values);
+      return await this.pool.query<R>({ ...statement, values });
     } catch (error) {
       throw toStoreError(error);
     }
   }
 
-  private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-    return (await this.query<R>(text, values)).rows;
+  private async rows<R extends pg.QueryResultRow>(
+    statement: Statement,
+    values: unknown[] = [],
+  ): Promise<R[]> {
+    return (await this.query<R>(statement, values)).rows;
   }
 
-  private async row<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R | undefined> {
-    return (await this.rows<R>(text, values))[0];
+  private async row<R extends pg.QueryResultRow>(
+    statement: Statement,
+    values: unknown[],
+  ): Promise<R | undefined> {
+    return (await this.rows<R>(statement, values))[0];
   }
 
   /** Runs `work` in one transaction on one connection; a connection that failed is discarded. */
@@ -238,8 +244,8 @@ class PostgresStore implements Store {
     const existing = await this.row<Bot>(statements.getBot, [candidate.appId, candidate.teamId]);
     if (existing) return existing;
     return this.transaction(async (client) => {
-      await client.query(statements.insertUser, userValues(botUser));
-      const inserted = await client.query(statements.insertBotIfAbsent, [
+      await run(client, statements.insertUser, userValues(botUser));
+      const inserted = await run(client, statements.insertBotIfAbsent, [
         candidate.appId,
         candidate.teamId,
         candidate.botId,
@@ -248,8 +254,8 @@ class PostgresStore implements Store {
       if (inserted.rowCount === 1) return candidate;
       // A concurrent install made the bot first (the insert waited for it to commit): keep theirs
       // and drop the bot user this call made.
-      await client.query(statements.deleteUser, [botUser.id]);
-      return (await client.query<Bot>(statements.getBot, [candidate.appId, candidate.teamId])).rows[0] as Bot;
+      await run(client, statements.deleteUser, [botUser.id]);
+      return (await run<Bot>(client, statements.getBot, [candidate.appId, candidate.teamId])).rows[0] as Bot;
     });
   }
 
@@ -282,28 +288,28 @@ class PostgresStore implements Store {
   exchangeCode(codeHash: string, now: number, tokens: readonly NewToken[]): Promise<ExchangeOutcome> {
     return this.transaction(async (client): Promise<ExchangeOutcome> => {
       // Of concurrent exchanges, the others wait on this row's lock, then find used_at set.
-      const used = await client.query(statements.useCode, [now, codeHash]);
+      const used = await run(client, statements.useCode, [now, codeHash]);
       if (used.rowCount === 0) return { status: 'already_used' };
       const scopes: string[][] = [];
       for (const token of tokens) {
         const grantee = token.kind === 'bot' ? 'bot' : token.userId;
         // Creates the grant or locks the existing one, so that two installs for one grant merge
         // one after the other instead of one overwriting the other's scopes.
-        const locked = await client.query<{ scopes: string }>(statements.lockGrant, [
+        const locked = await run<{ scopes: string }>(client, statements.lockGrant, [
           token.appId,
           token.teamId,
           grantee,
           now,
         ]);
         const merged = unionList(splitList(locked.rows[0]?.scopes ?? null), token.addScopes);
-        await client.query(statements.setGrantScopes, [
+        await run(client, statements.setGrantScopes, [
           token.appId,
           token.teamId,
           grantee,
           joinList(merged),
           now,
         ]);
-        await client.query(statements.insertToken, [
+        await run(client, statements.insertToken, [
           token.hash,
           token.kind,
           token.appId,
@@ -346,7 +352,7 @@ class PostgresStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.query('SELECT 1');
+    await this.query(statements.ping);
   }
 
   async close(): Promise<void> {
@@ -410,7 +416,22 @@ const SELECT_APP = `SELECT id, name, client_id AS "clientId", client_secret_hash
 const SELECT_BOT = `SELECT app_id AS "appId", team_id AS "teamId", bot_id AS "botId", user_id AS "userId"
   FROM bots`;
 
-const statements = {
+/** A named statement: PostgreSQL parses and plans it once per connection, then reuses the plan. */
+interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+function run<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  client: pg.PoolClient,
+  statement: Statement,
+  values: unknown[],
+) {
+  return client.query<R>({ ...statement, values });
+}
+
+const statements = named({
+  ping: 'SELECT 1',
   getMeta: 'SELECT value FROM meta WHERE key = $1',
   insertMetaIfAbsent: 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
   insertWorkspace: 'INSERT INTO workspaces (id, name, domain, created_at) VALUES ($1, $2, $3, $4)',
@@ -462,7 +483,13 @@ const statements = {
   insertSession: 'INSERT INTO sessions (hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)',
   getSession: 'SELECT hash, user_id AS "userId", expires_at AS "expiresAt" FROM sessions WHERE hash = $1',
   deleteSession: 'DELETE FROM sessions WHERE hash = $1',
-} as const;
+});
+
+function named<K extends string>(texts: Record<K, string>): Record<K, Statement> {
+  return Object.fromEntries(
+    Object.entries<string>(texts).map(([name, text]) => [name, { name: `latchkey_${name}`, text }]),
+  ) as Record<K, Statement>;
+}
 
 function userValues(user: User): unknown[] {
   return [user.id, user.teamId, user.name, user.email, user.passwordHash, user.isBot ? 1 : 0, Date.now()];

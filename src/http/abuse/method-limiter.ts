@@ -33,6 +33,7 @@ export function createMethodLimiter(
   tiers: MethodTiers = slackMethodTiers,
   backend: LimiterBackend = memoryBackend(),
 ): MethodLimiter {
+  const subjectOf = tokenSubjects();
   const limiters = new Map(
     Object.entries(tiers).map(([method, perMinute]) => [
       method,
@@ -58,16 +59,32 @@ export function createMethodLimiter(
   };
 }
 
+/** Token hashes whose bucket this process remembers; beyond this the oldest is forgotten. */
+const REMEMBERED_TOKENS = 10_000;
+
 /**
- * Whose bucket a call draws from. The token is looked up here as well as by the method: a bucket
- * per app and workspace needs to know which they are before the method runs.
+ * Whose bucket a call draws from. A bucket per app and workspace needs to know which they are
+ * before the method runs, so a token is looked up here too. A token's app and workspace never
+ * change, so the answer is remembered: a busy token costs the database one read per call, not two
+ * (revocation and expiry are still checked by the method, on every call).
  */
-async function subjectOf(call: MethodContext): Promise<string | undefined> {
-  const token = presentedToken(call);
-  if (token) {
-    const record = await call.domain.store.findToken(call.domain.hasher.hash(token));
-    if (record) return `app:${record.appId}:team:${record.teamId}`;
-  }
-  const clientId = claimedClientId(clientCredentials(call));
-  return clientId ? `client:${clientId}` : undefined;
+function tokenSubjects(): (call: MethodContext) => Promise<string | undefined> {
+  const remembered = new Map<string, string>();
+  return async (call) => {
+    const token = presentedToken(call);
+    if (token) {
+      const hash = call.domain.hasher.hash(token);
+      const known = remembered.get(hash);
+      if (known !== undefined) return known;
+      const record = await call.domain.store.findToken(hash);
+      if (record) {
+        const subject = `app:${record.appId}:team:${record.teamId}`;
+        if (remembered.size >= REMEMBERED_TOKENS) remembered.delete(remembered.keys().next().value as string);
+        remembered.set(hash, subject);
+        return subject;
+      }
+    }
+    const clientId = claimedClientId(clientCredentials(call));
+    return clientId ? `client:${clientId}` : undefined;
+  };
 }
