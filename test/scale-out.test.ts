@@ -104,6 +104,9 @@ if (missing.length > 0) {
         // The load test below makes hundreds of exchanges for one app; the tier itself is tested apart.
         '--rate-limits',
         'oauth.access=100000,auth.revoke=6',
+        // Racing refreshes then leave the winner's family alive, so that its tokens can be checked.
+        '--refresh-grace',
+        '60',
       ];
       // Started together: their migrations meet on the schema at the same moment.
       nodes = await Promise.all([spawnServer(flags), spawnServer(flags), spawnServer(flags)]);
@@ -139,6 +142,64 @@ if (missing.length > 0) {
       assert.match(String(issued[0]?.body.access_token), /^xoxp-/);
       assert.equal(answers.filter((answer) => answer.body.error === 'code_already_used').length, 59);
       assert.equal(await countTokens(app.appId), 1, 'one token row in the database');
+    });
+
+    it('honours a refresh token raced over the three nodes exactly once', async () => {
+      const suffix = Math.random().toString(36).slice(2, 8);
+      const workspace = await cli(['workspaces', 'create', '--name', 'Rot', '--domain', `rot-${suffix}`]);
+      const user = await cli(['users', 'create', '--team', String(workspace.team_id), '--name', 'ada']);
+      const app = await cli([
+        'apps',
+        'create',
+        '--name',
+        'Rotating',
+        '--redirect-uri',
+        'https://a.example.com/cb',
+        '--token-rotation',
+      ]);
+      const minted = await cli([
+        'codes',
+        'mint',
+        '--client-id',
+        String(app.client_id),
+        '--user',
+        String(user.user_id),
+        '--v2',
+        '--scopes',
+        'chat:write',
+      ]);
+      const credentials = { client_id: String(app.client_id), client_secret: String(app.client_secret) };
+      const installed = await postForm(`${nodes[0]?.url}/api/oauth.v2.access`, {
+        ...credentials,
+        code: String(minted.code),
+      });
+      assert.equal(installed.body.ok, true, JSON.stringify(installed.body));
+      const refreshToken = String(installed.body.refresh_token);
+      assert.match(refreshToken, /^xoxe-1-/);
+
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          postForm(`${nodes[i % 3]?.url}/api/oauth.v2.access`, {
+            ...credentials,
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+          }),
+        ),
+      );
+      const winners = answers.filter((answer) => answer.body.ok === true);
+      assert.equal(winners.length, 1);
+      assert.equal(answers.filter((answer) => answer.body.error === 'invalid_refresh_token').length, 29);
+      const winner = winners[0]?.body ?? {};
+      for (const node of nodes) {
+        const identity = await postForm(`${node.url}/api/auth.test`, { token: String(winner.access_token) });
+        assert.equal(identity.body.ok, true, 'the winner keeps working everywhere');
+      }
+      const next = await postForm(`${nodes[2]?.url}/api/oauth.v2.access`, {
+        ...credentials,
+        grant_type: 'refresh_token',
+        refresh_token: String(winner.refresh_token),
+      });
+      assert.equal(next.body.ok, true, 'and its refresh token refreshes once more on another node');
     });
 
     it('counts client-authentication failures spread over the nodes against one limit', async () => {

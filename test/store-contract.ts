@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { newClientId, newId } from '../src/domain/secrets.js';
-import type { App, Bot, Code, NewToken, Store, User, Workspace } from '../src/storage/store.js';
+import type { App, Bot, Code, NewToken, NewTokenPair, Store, User, Workspace } from '../src/storage/store.js';
 
 /**
  * The store contract: what every Store implementation must do, written once and run against each
@@ -466,6 +466,213 @@ export function defineStoreContract(name: string, setUp: () => Promise<StoreUnde
       });
     });
 
+    describe('token rotation', () => {
+      it('writes a refresh token beside a rotating token, with the merged scopes and the family', async () => {
+        const { code, access, refreshHash } = await rotatingInstall(store, ['chat:write']);
+        const refresh = await other.findRefreshToken(refreshHash);
+        assert.deepEqual(refresh, {
+          hash: refreshHash,
+          kind: 'user',
+          appId: code.appId,
+          teamId: code.teamId,
+          userId: code.userId,
+          scopes: ['chat:write'],
+          familyId: access.familyId,
+          originTokenHash: null,
+          usedAt: null,
+          revokedAt: null,
+        });
+        assert.equal((await other.findToken(access.hash))?.expiresAt, access.expiresAt);
+      });
+
+      it('answers undefined for an unknown refresh token', async () => {
+        assert.equal(await store.findRefreshToken(hash()), undefined);
+      });
+
+      it('rotates an unspent refresh token: spends it and writes the next pair of its chain', async () => {
+        const { code, access, refreshHash } = await rotatingInstall(store, ['chat:write', 'read']);
+        const next = newPair(900_000);
+        assert.deepEqual(await other.rotateRefreshToken(refreshHash, 500, 0, next), { status: 'rotated' });
+        assert.equal((await store.findRefreshToken(refreshHash))?.usedAt, 500);
+        const rotated = await store.findToken(next.accessTokenHash);
+        assert.deepEqual(
+          rotated && {
+            kind: rotated.kind,
+            appId: rotated.appId,
+            teamId: rotated.teamId,
+            userId: rotated.userId,
+            scopes: rotated.scopes,
+            codeHash: rotated.codeHash,
+            familyId: rotated.familyId,
+            expiresAt: rotated.expiresAt,
+            revokedAt: rotated.revokedAt,
+          },
+          {
+            kind: 'user',
+            appId: code.appId,
+            teamId: code.teamId,
+            userId: code.userId,
+            scopes: ['chat:write', 'read'],
+            codeHash: null,
+            familyId: access.familyId,
+            expiresAt: 900_000,
+            revokedAt: null,
+          },
+        );
+        const nextRefresh = await store.findRefreshToken(next.refreshTokenHash);
+        assert.equal(nextRefresh?.usedAt, null);
+        assert.equal(nextRefresh?.familyId, access.familyId);
+        assert.equal(nextRefresh?.originTokenHash, null);
+      });
+
+      it('refuses a spent refresh token inside the grace window and changes nothing', async () => {
+        const { access, refreshHash } = await rotatingInstall(store);
+        const first = newPair();
+        await store.rotateRefreshToken(refreshHash, 1000, 30_000, first);
+        const again = newPair();
+        assert.deepEqual(await other.rotateRefreshToken(refreshHash, 20_000, 30_000, again), {
+          status: 'reused_in_grace',
+        });
+        assert.equal(await store.findToken(again.accessTokenHash), undefined);
+        assert.equal((await store.findToken(first.accessTokenHash))?.revokedAt, null);
+        assert.equal((await store.findToken(access.hash))?.revokedAt, null);
+      });
+
+      it('revokes the whole family when a spent refresh token comes back after the grace window', async () => {
+        const { access, refreshHash } = await rotatingInstall(store);
+        const first = newPair();
+        await store.rotateRefreshToken(refreshHash, 1000, 5000, first);
+        const again = newPair();
+        assert.deepEqual(await other.rotateRefreshToken(refreshHash, 7000, 5000, again), {
+          status: 'replayed',
+          revokedTokens: 2,
+        });
+        assert.equal(await store.findToken(again.accessTokenHash), undefined);
+        assert.equal((await store.findToken(access.hash))?.revokedAt, 7000);
+        assert.equal((await store.findToken(first.accessTokenHash))?.revokedAt, 7000);
+        assert.equal((await store.findRefreshToken(first.refreshTokenHash))?.revokedAt, 7000);
+        assert.deepEqual(await store.rotateRefreshToken(first.refreshTokenHash, 8000, 5000, newPair()), {
+          status: 'revoked',
+        });
+        assert.deepEqual(await store.rotateRefreshToken(hash(), 8000, 5000, newPair()), {
+          status: 'revoked',
+        });
+      });
+
+      it('rotates once for 20 concurrent refreshes over two stores', async () => {
+        const { refreshHash } = await rotatingInstall(store);
+        const pairs = Array.from({ length: 20 }, () => newPair());
+        const outcomes = await Promise.all(
+          pairs.map((pair, i) =>
+            (i % 2 ? other : store).rotateRefreshToken(refreshHash, 100 + i, 60_000, pair),
+          ),
+        );
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'rotated').length, 1);
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'reused_in_grace').length, 19);
+        const written = await Promise.all(pairs.map((pair) => store.findToken(pair.accessTokenHash)));
+        assert.equal(written.filter((token) => token !== undefined).length, 1);
+      });
+
+      it('leaves no live token in a family revoked while another of its chains rotates', async () => {
+        for (let round = 0; round < 10; round++) {
+          const install = await makeInstall(store);
+          const code = newCode(install, { version: 2, scopes: ['chat:write'], userScopes: ['identify'] });
+          await store.insertCode(code);
+          const bot = candidateBot(install.app, install.workspace);
+          await store.ensureBot(bot.bot, bot.user);
+          const familyId = randomUUID();
+          const userChain = { ...newToken(code, { familyId, expiresAt: 1e12 }), refreshTokenHash: hash() };
+          const botChain = {
+            ...newToken(code, { kind: 'bot', userId: bot.user.id, familyId, expiresAt: 1e12 }),
+            refreshTokenHash: hash(),
+          };
+          await store.exchangeCode(code.hash, 1, [userChain, botChain]);
+          await store.rotateRefreshToken(userChain.refreshTokenHash, 2, 0, newPair());
+
+          const botNext = newPair();
+          await Promise.all([
+            other.rotateRefreshToken(botChain.refreshTokenHash, 3, 0, botNext),
+            store.rotateRefreshToken(userChain.refreshTokenHash, 3, 0, newPair()),
+          ]);
+          const refresh = await store.findRefreshToken(botNext.refreshTokenHash);
+          assert.ok(
+            refresh === undefined || refresh.revokedAt !== null,
+            `round ${round}: a live refresh token`,
+          );
+          const access = await store.findToken(botNext.accessTokenHash);
+          assert.ok(access === undefined || access.revokedAt !== null, `round ${round}: a live access token`);
+        }
+      });
+
+      it('expires the long-lived origin token when the chain exchanged from it first rotates', async () => {
+        const { original } = await issuedV2(store);
+        const pair = newPair(800_000);
+        assert.deepEqual(await store.exchangeLongLivedToken(original.hash, 400, pair), { status: 'issued' });
+        const first = await other.findRefreshToken(pair.refreshTokenHash);
+        assert.equal(first?.originTokenHash, original.hash);
+        assert.equal(first?.familyId, original.familyId);
+        assert.deepEqual((await store.findToken(pair.accessTokenHash))?.scopes, ['chat:write']);
+        assert.equal(
+          (await store.findToken(original.hash))?.expiresAt,
+          null,
+          'still usable until the first refresh',
+        );
+
+        const next = newPair();
+        assert.deepEqual(await other.rotateRefreshToken(pair.refreshTokenHash, 600, 0, next), {
+          status: 'rotated',
+        });
+        assert.equal((await store.findToken(original.hash))?.expiresAt, 600);
+        assert.equal((await store.findRefreshToken(next.refreshTokenHash))?.originTokenHash, original.hash);
+      });
+
+      it('exchanges a long-lived token once; a revoked or unknown one is refused', async () => {
+        const { original } = await issuedV2(store);
+        assert.deepEqual(await store.exchangeLongLivedToken(original.hash, 1, newPair()), {
+          status: 'issued',
+        });
+        const late = newPair();
+        assert.deepEqual(await other.exchangeLongLivedToken(original.hash, 2, late), {
+          status: 'already_exchanged',
+        });
+        assert.equal(await store.findToken(late.accessTokenHash), undefined);
+
+        const revoked = (await issuedV2(store)).original;
+        await store.revokeToken(revoked.hash, 3);
+        assert.deepEqual(await store.exchangeLongLivedToken(revoked.hash, 4, newPair()), {
+          status: 'revoked',
+        });
+        assert.deepEqual(await store.exchangeLongLivedToken(hash(), 4, newPair()), { status: 'revoked' });
+      });
+
+      it('exchanges once for 20 concurrent exchanges of one long-lived token over two stores', async () => {
+        const { original } = await issuedV2(store);
+        const pairs = Array.from({ length: 20 }, () => newPair());
+        const outcomes = await Promise.all(
+          pairs.map((pair, i) => (i % 2 ? other : store).exchangeLongLivedToken(original.hash, 10 + i, pair)),
+        );
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'issued').length, 1);
+        assert.equal(outcomes.filter((outcome) => outcome.status === 'already_exchanged').length, 19);
+      });
+
+      it('revokes every family of a code, rotated descendants included, and no other', async () => {
+        const { code, access, refreshHash } = await rotatingInstall(store);
+        const next = newPair();
+        await store.rotateRefreshToken(refreshHash, 10, 0, next);
+        const bystander = await rotatingInstall(store);
+
+        assert.equal(await other.revokeFamiliesOfCode(code.hash, 20), 2);
+        assert.equal((await store.findToken(access.hash))?.revokedAt, 20);
+        assert.equal((await store.findToken(next.accessTokenHash))?.revokedAt, 20);
+        assert.equal((await store.findRefreshToken(next.refreshTokenHash))?.revokedAt, 20);
+        assert.equal((await store.findRefreshToken(refreshHash))?.revokedAt, 20);
+        assert.equal((await store.findToken(bystander.access.hash))?.revokedAt, null);
+        assert.equal((await store.findRefreshToken(bystander.refreshHash))?.revokedAt, null);
+        assert.equal(await store.revokeFamiliesOfCode(code.hash, 30), 0, 'nothing left to revoke');
+        assert.equal(await store.revokeFamiliesOfCode(hash(), 30), 0);
+      });
+    });
+
     describe('sessions', () => {
       it('returns a created session from any store, expired or not', async () => {
         const { user } = await makeInstall(store);
@@ -639,6 +846,34 @@ function newToken(code: Code, fields: Partial<NewToken> = {}): NewToken {
 function tokenOf(token: NewToken, scopes: string[]) {
   const { addScopes: _added, ...rest } = token;
   return { ...rest, scopes, revokedAt: null };
+}
+
+function newPair(expiresAt = Date.now() + 43_200_000): NewTokenPair {
+  return { accessTokenHash: hash(), refreshTokenHash: hash(), expiresAt };
+}
+
+/** A v2 install of an app with token rotation: a rotating user token and its refresh token. */
+async function rotatingInstall(store: Store, scopes: string[] = ['identify']) {
+  const install = await makeInstall(store);
+  const code = newCode(install, { version: 2, scopes: [], userScopes: scopes });
+  await store.insertCode(code);
+  const refreshHash = hash();
+  const access = {
+    ...newToken(code, { addScopes: scopes, expiresAt: 43_200_000 }),
+    refreshTokenHash: refreshHash,
+  };
+  assert.equal((await store.exchangeCode(code.hash, 1, [access])).status, 'issued');
+  return { code, access, refreshHash };
+}
+
+/** A v2 install without rotation: one long-lived token, as `oauth.v2.exchange` takes. */
+async function issuedV2(store: Store) {
+  const install = await makeInstall(store);
+  const code = newCode(install, { version: 2, scopes: ['chat:write'], userScopes: [] });
+  await store.insertCode(code);
+  const original = newToken(code, { addScopes: ['chat:write'] });
+  await store.exchangeCode(code.hash, 1, [original]);
+  return { code, original };
 }
 
 async function issued(store: Store, install?: Install) {

@@ -32,7 +32,7 @@ export const USAGE = `Usage: latchkey <command> [flags]
         [--body-timeout S] [--body-limit BYTES] [--code-ttl S] [--token-expiry S] [--refresh-grace S]
         [--log-level L] [--secret-key KEY] [--redis URL] [--redis-prefix P] [--trust-proxy]
         [--rate-limits method=N,…|off] [--client-auth-failures N] [--demo]
-        [--insecure-auto-approve USER_ID]
+        [--insecure-auto-approve USER_ID] [--insecure-test-controls]
   workspaces create --name NAME --domain DOMAIN
   users create --team TEAM_ID --name NAME [--email EMAIL] [--password PASSWORD]
   apps create --name NAME --redirect-uri URL [--redirect-uri URL …] [--scopes a,b] [--token-rotation]

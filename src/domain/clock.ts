@@ -6,6 +6,12 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * Wall time read through `performance` rather than `Date`: a test that fakes `Date` for the Slack
+ * app it tests (vi.setSystemTime, mock.timers) does not move an in-process Latchkey with it.
+ */
+export const unmockedClock: Clock = { now: () => Math.floor(performance.timeOrigin + performance.now()) };
+
 /** A clock that stands still until told to move; for tests and the programmatic API. */
 export class ManualClock implements Clock {
   constructor(private current = Date.now()) {}
@@ -24,7 +30,7 @@ export class ManualClock implements Clock {
  */
 export class AdjustableClock implements Clock {
   private offsetMs = 0;
-  constructor(private readonly base: Clock = systemClock) {}
+  constructor(private readonly base: Clock = unmockedClock) {}
   now(): number {
     return this.base.now() + this.offsetMs;
   }

@@ -8,7 +8,11 @@ import type {
   Bot,
   Code,
   ExchangeOutcome,
+  LongLivedExchangeOutcome,
   NewToken,
+  NewTokenPair,
+  RefreshToken,
+  RotationOutcome,
   Session,
   Store,
   TokenView,
@@ -321,6 +325,19 @@ class PostgresStore implements Store {
           token.expiresAt,
           now,
         ]);
+        if (token.refreshTokenHash !== undefined) {
+          await run(client, statements.insertRefreshToken, [
+            token.refreshTokenHash,
+            token.kind,
+            token.appId,
+            token.teamId,
+            token.userId,
+            joinList(merged),
+            token.familyId,
+            null,
+            now,
+          ]);
+        }
         scopes.push(merged);
       }
       return { status: 'issued', scopes };
@@ -337,6 +354,65 @@ class PostgresStore implements Store {
 
   async revokeTokensOfCode(codeHash: string, now: number): Promise<number> {
     return (await this.query(statements.revokeTokensOfCode, [now, codeHash])).rowCount ?? 0;
+  }
+
+  revokeFamiliesOfCode(codeHash: string, now: number): Promise<number> {
+    return this.transaction(async (client) => {
+      const families = await run<{ familyId: string }>(client, statements.familiesOfCode, [codeHash]);
+      for (const { familyId } of families.rows) await lockFamily(client, familyId);
+      await run(client, statements.revokeRefreshFamiliesOfCode, [now, codeHash]);
+      return (await run(client, statements.revokeFamiliesOfCode, [now, codeHash])).rowCount ?? 0;
+    });
+  }
+
+  async findRefreshToken(hash: string): Promise<RefreshToken | undefined> {
+    return toRefreshToken(await this.row<RefreshTokenRow>(statements.getRefreshToken, [hash]));
+  }
+
+  rotateRefreshToken(
+    hash: string,
+    now: number,
+    graceMs: number,
+    next: NewTokenPair,
+  ): Promise<RotationOutcome> {
+    return this.transaction(async (client): Promise<RotationOutcome> => {
+      const family = (await run<{ familyId: string }>(client, statements.familyOfRefreshToken, [hash]))
+        .rows[0];
+      if (!family) return { status: 'revoked' };
+      await lockFamily(client, family.familyId);
+      // Read again under the lock: a concurrent rotation or revocation has committed by now.
+      const row = (await run<RefreshTokenRow>(client, statements.getRefreshToken, [hash])).rows[0];
+      if (!row || row.revokedAt !== null) return { status: 'revoked' };
+      if (row.usedAt !== null) {
+        if (now - row.usedAt < graceMs) return { status: 'reused_in_grace' };
+        await run(client, statements.revokeFamilyRefreshTokens, [now, row.familyId]);
+        const revoked = await run(client, statements.revokeFamilyTokens, [now, row.familyId]);
+        return { status: 'replayed', revokedTokens: revoked.rowCount ?? 0 };
+      }
+      await run(client, statements.spendRefreshToken, [now, hash]);
+      await writePair(client, row, next, row.originTokenHash, now);
+      if (row.originTokenHash !== null) await run(client, statements.expireToken, [now, row.originTokenHash]);
+      return { status: 'rotated' };
+    });
+  }
+
+  exchangeLongLivedToken(
+    tokenHash: string,
+    now: number,
+    pair: NewTokenPair,
+  ): Promise<LongLivedExchangeOutcome> {
+    return this.transaction(async (client): Promise<LongLivedExchangeOutcome> => {
+      const family = (await run<{ familyId: string }>(client, statements.familyOfToken, [tokenHash])).rows[0];
+      if (family) await lockFamily(client, family.familyId);
+      if ((await run(client, statements.getTokenExchange, [tokenHash])).rowCount) {
+        return { status: 'already_exchanged' };
+      }
+      const original = (await run<TokenRow>(client, statements.getTokenRow, [tokenHash])).rows[0];
+      if (!original || original.revokedAt !== null) return { status: 'revoked' };
+      await run(client, statements.insertTokenExchange, [tokenHash, now]);
+      await writePair(client, original, pair, tokenHash, now);
+      return { status: 'issued' };
+    });
   }
 
   async createSession(session: Session): Promise<void> {
@@ -358,6 +434,49 @@ class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * Serialises every change to one token family (rotation, replay revocation, long-lived exchange)
+ * until the transaction ends. Without it, a family revoked for a replay could miss the pair that a
+ * concurrent rotation of another of its refresh tokens was writing at that moment; SQLite gets the
+ * same order from its single writer.
+ */
+async function lockFamily(client: pg.PoolClient, familyId: string): Promise<void> {
+  await run(client, statements.lockFamily, [familyId]);
+}
+
+/** Writes the next access and refresh token of a chain, copying what they inherit from `from`. */
+async function writePair(
+  client: pg.PoolClient,
+  from: { kind: string; appId: string; teamId: string; userId: string; scopes: string; familyId: string },
+  pair: NewTokenPair,
+  originTokenHash: string | null,
+  now: number,
+): Promise<void> {
+  await run(client, statements.insertToken, [
+    pair.accessTokenHash,
+    from.kind,
+    from.appId,
+    from.teamId,
+    from.userId,
+    from.scopes,
+    null,
+    from.familyId,
+    pair.expiresAt,
+    now,
+  ]);
+  await run(client, statements.insertRefreshToken, [
+    pair.refreshTokenHash,
+    from.kind,
+    from.appId,
+    from.teamId,
+    from.userId,
+    from.scopes,
+    from.familyId,
+    originTokenHash,
+    now,
+  ]);
 }
 
 // Rows as PostgreSQL returns them (quoted aliases keep the camelCase); converters below.
@@ -391,6 +510,27 @@ interface CodeRow {
   codeChallengeMethod: string | null;
   expiresAt: number;
   usedAt: number | null;
+}
+interface RefreshTokenRow {
+  hash: string;
+  kind: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  scopes: string;
+  familyId: string;
+  originTokenHash: string | null;
+  usedAt: number | null;
+  revokedAt: number | null;
+}
+interface TokenRow {
+  kind: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  scopes: string;
+  familyId: string;
+  revokedAt: number | null;
 }
 interface TokenViewRow {
   hash: string;
@@ -480,6 +620,34 @@ const statements = named({
     WHERE t.hash = $1`,
   revokeToken: 'UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL',
   revokeTokensOfCode: 'UPDATE tokens SET revoked_at = $1 WHERE code_hash = $2 AND revoked_at IS NULL',
+  familiesOfCode: `SELECT DISTINCT family_id AS "familyId" FROM tokens WHERE code_hash = $1
+    ORDER BY family_id`,
+  revokeFamiliesOfCode: `UPDATE tokens SET revoked_at = $1
+    WHERE family_id IN (SELECT family_id FROM tokens WHERE code_hash = $2) AND revoked_at IS NULL`,
+  revokeRefreshFamiliesOfCode: `UPDATE refresh_tokens SET revoked_at = $1
+    WHERE family_id IN (SELECT family_id FROM tokens WHERE code_hash = $2) AND revoked_at IS NULL`,
+  lockFamily: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
+  familyOfToken: 'SELECT family_id AS "familyId" FROM tokens WHERE hash = $1',
+  familyOfRefreshToken: 'SELECT family_id AS "familyId" FROM refresh_tokens WHERE hash = $1',
+  getTokenRow: `SELECT kind, app_id AS "appId", team_id AS "teamId", user_id AS "userId", scopes,
+      family_id AS "familyId", revoked_at AS "revokedAt"
+    FROM tokens WHERE hash = $1`,
+  expireToken: `UPDATE tokens SET expires_at = $1
+    WHERE hash = $2 AND expires_at IS NULL AND revoked_at IS NULL`,
+  revokeFamilyTokens: 'UPDATE tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL',
+  insertRefreshToken: `INSERT INTO refresh_tokens (hash, kind, app_id, team_id, user_id, scopes, family_id,
+      origin_token_hash, used_at, revoked_at, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9)`,
+  getRefreshToken: `SELECT hash, kind, app_id AS "appId", team_id AS "teamId", user_id AS "userId", scopes,
+      family_id AS "familyId", origin_token_hash AS "originTokenHash", used_at AS "usedAt",
+      revoked_at AS "revokedAt"
+    FROM refresh_tokens WHERE hash = $1`,
+  spendRefreshToken: `UPDATE refresh_tokens SET used_at = $1
+    WHERE hash = $2 AND used_at IS NULL AND revoked_at IS NULL`,
+  revokeFamilyRefreshTokens: `UPDATE refresh_tokens SET revoked_at = $1
+    WHERE family_id = $2 AND revoked_at IS NULL`,
+  getTokenExchange: 'SELECT exchanged_at AS "exchangedAt" FROM token_exchanges WHERE token_hash = $1',
+  insertTokenExchange: 'INSERT INTO token_exchanges (token_hash, exchanged_at) VALUES ($1, $2)',
   insertSession: 'INSERT INTO sessions (hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)',
   getSession: 'SELECT hash, user_id AS "userId", expires_at AS "expiresAt" FROM sessions WHERE hash = $1',
   deleteSession: 'DELETE FROM sessions WHERE hash = $1',
@@ -538,6 +706,10 @@ function toCode(row: CodeRow | undefined): Code | undefined {
       codeChallengeMethod: row.codeChallengeMethod as Code['codeChallengeMethod'],
     }
   );
+}
+
+function toRefreshToken(row: RefreshTokenRow | undefined): RefreshToken | undefined {
+  return row && { ...row, kind: row.kind === 'bot' ? 'bot' : 'user', scopes: splitList(row.scopes) };
 }
 
 function toTokenView(row: TokenViewRow | undefined): TokenView | undefined {
