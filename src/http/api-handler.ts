@@ -7,6 +7,7 @@ import type { MethodLimiter } from './abuse/method-limiter.js';
 import { sourceAddress } from './abuse/source-address.js';
 import { applyFault, type FaultPlan } from './faults.js';
 import type { ApiMethod, MethodContext } from './methods/method.js';
+import type { Metrics } from './metrics.js';
 import { type Answer, errorAnswer, sendAnswer } from './web-api/envelope.js';
 import type { BodyLimits } from './web-api/read-body.js';
 import { type CallState, ClientGoneError, readCall } from './web-api/read-call.js';
@@ -22,6 +23,7 @@ export interface ApiHandlerDeps {
   readonly log: Logger;
   /** Faults planned by a test (programmatic API or `--insecure-test-controls`). */
   readonly faults?: FaultPlan | undefined;
+  readonly metrics: Metrics;
 }
 
 /**
@@ -59,12 +61,19 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       closeConnection: state.closeConnection,
     });
     if (state.closeConnection) res.once('finish', () => req.destroy());
+    const ms = performance.now() - started;
+    deps.metrics.observeCall(
+      deps.methods.has(methodName) ? methodName : 'unknown',
+      answer.status,
+      answer.body,
+      ms / 1000,
+    );
     deps.log.info(
       {
         method: methodName,
         status: answer.status,
         ...(answer.body.ok === false && { error: answer.body.error }),
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: Math.round(ms * 10) / 10,
       },
       'api call',
     );

@@ -7,6 +7,7 @@ import { createApiHandler } from './api-handler.js';
 import { createBrowserRoutes } from './browser/browser-routes.js';
 import type { FaultPlan } from './faults.js';
 import { apiMethods } from './methods/index.js';
+import { createMetrics } from './metrics.js';
 import { STYLESHEET_PATH, stylesheet } from './pages/styles.js';
 import type { BodyLimits } from './web-api/read-body.js';
 
@@ -44,6 +45,7 @@ export type PageRoute = (
 
 /** The whole HTTP surface as one request listener; it never listens itself (see server.ts). */
 export function buildApp(deps: AppDeps): RequestListener {
+  const metrics = createMetrics();
   const api = createApiHandler({
     domain: deps.domain,
     methods: apiMethods,
@@ -53,6 +55,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     trustProxy: deps.settings.trustProxy ?? false,
     log: deps.log,
     faults: deps.faults,
+    metrics,
   });
 
   const pages = createBrowserRoutes({
@@ -87,6 +90,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     if (path.startsWith('/api/')) return api(req, res, path.slice('/api/'.length), rawQuery);
     if (path === STYLESHEET_PATH) return sendStylesheet(res);
     if (path === '/healthz') return sendPlainJson(res, 200, { ok: true });
+    if (path === '/metrics') return metrics.send(res);
     if (path === '/readyz') {
       try {
         await deps.domain.store.ping();
