@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServeConfig } from './config.js';
-import { type Clock, systemClock } from './domain/clock.js';
+import { AdjustableClock, type Clock, systemClock } from './domain/clock.js';
 import { createDomain, type Domain } from './domain/context.js';
 import { createClientAuthLimiter } from './http/abuse/client-auth-limiter.js';
 import { type LimiterBackend, memoryBackend, redisBackend } from './http/abuse/limiter-backend.js';
@@ -40,7 +40,7 @@ export async function startLatchkey(
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = await openStore(config.database, { poolSize: config.databasePool });
-  const limits = limiterBackend(config, log);
+  const limits = limiterBackend(config, log, options.clock);
   try {
     const domain = await createDomain({
       store,
@@ -94,8 +94,10 @@ export async function startLatchkey(
 }
 
 /** Rate-limit counters in Redis when `--redis` is set, so that all processes share them. */
-function limiterBackend(config: ServeConfig, log: Logger): LimiterBackend {
-  if (config.redis === undefined) return memoryBackend();
+function limiterBackend(config: ServeConfig, log: Logger, clock: Clock | undefined): LimiterBackend {
+  if (config.redis === undefined) {
+    return clock instanceof AdjustableClock ? memoryBackend(() => clock.skippedMs()) : memoryBackend();
+  }
   return redisBackend({ url: config.redis, keyPrefix: config.redisPrefix, log });
 }
 

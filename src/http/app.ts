@@ -64,6 +64,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     bodyLimits: deps.settings.bodyLimits,
     signInLimiter: deps.signInLimiter ?? createClientAuthLimiter(defaultSignInLimits),
     secureCookies: deps.settings.secureCookies ?? false,
+    trustProxy: deps.settings.trustProxy ?? false,
     autoApproveUserId: deps.settings.autoApproveUserId ?? (() => undefined),
   });
 

@@ -13,11 +13,35 @@ export interface LimiterBackend {
   close(): Promise<void>;
 }
 
-export function memoryBackend(): LimiterBackend {
+/**
+ * `skippedMs` is how far a test moved the clock ahead (the programmatic API, test controls): every
+ * whole window skipped opens a fresh window, as waiting that long would have.
+ */
+export function memoryBackend(skippedMs: () => number = () => 0): LimiterBackend {
   return {
-    limiter: (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }),
+    limiter: (name, points, duration) =>
+      followSkippedTime(new RateLimiterMemory({ keyPrefix: name, points, duration }), () =>
+        Math.floor(skippedMs() / (duration * 1000)),
+      ),
     close: async () => undefined,
   };
+}
+
+// rate-limiter-flexible counts by its own Date.now(); a skip ahead is followed by moving every key
+// into the window generation the skipped time has reached, leaving the old counters to expire.
+const KEYED_METHODS = new Set(['consume', 'penalty', 'reward', 'get', 'set', 'block', 'delete']);
+
+function followSkippedTime(limiter: RateLimiterMemory, generation: () => number): RateLimiterAbstract {
+  return new Proxy(limiter, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || !KEYED_METHODS.has(String(property))) return value;
+      return (key: string | number, ...rest: unknown[]) => {
+        const current = generation();
+        return value.call(target, current === 0 ? key : `${current}~${key}`, ...rest);
+      };
+    },
+  });
 }
 
 export interface RedisBackendOptions {
