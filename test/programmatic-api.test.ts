@@ -186,6 +186,30 @@ describe('clock', () => {
     }
   });
 
+  it("takes rateLimits: 'off'", async () => {
+    const unlimited = await createLatchkey({ rateLimits: 'off' });
+    try {
+      const team = await unlimited.workspaces.create({ name: 'T', domain: 't' });
+      const person = await unlimited.users.create({ teamId: team.id, name: 'p' });
+      const created = await unlimited.apps.create({ name: 'A', redirectUris: ['https://a.example.com/cb'] });
+      const { access_token: token } = await unlimited.install({
+        app: created,
+        user: person,
+        scopes: ['identify'],
+      });
+      for (let i = 0; i < 60; i++) {
+        const answer = await postForm(
+          `${unlimited.apiUrl}auth.revoke`,
+          { test: '1' },
+          { authorization: `Bearer ${token}` },
+        );
+        assert.equal(answer.status, 200);
+      }
+    } finally {
+      await unlimited.close();
+    }
+  });
+
   it('refuses what is not a duration', () => {
     assert.throws(() => lk.clock.advance('soon'), TypeError);
     assert.throws(() => lk.clock.advance(-5), TypeError);
