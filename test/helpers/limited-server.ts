@@ -1,8 +1,15 @@
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createDomain } from '../../src/domain/context.js';
-import { type ClientAuthLimits, createClientAuthLimiter } from '../../src/http/abuse/client-auth-limiter.js';
-import { buildApp } from '../../src/http/app.js';
+import {
+  type ClientAuthLimits,
+  createClientAuthLimiter,
+  defaultClientAuthLimits,
+  defaultUnknownTokenLimits,
+} from '../../src/http/abuse/client-auth-limiter.js';
+import { memoryBackend } from '../../src/http/abuse/limiter-backend.js';
+import { createMethodLimiter, type MethodTiers } from '../../src/http/abuse/method-limiter.js';
+import { buildApp, defaultSignInLimits } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/storage/open-store.js';
@@ -22,6 +29,8 @@ export async function startLimitedServer(
     readonly clientAuth?: ClientAuthLimits;
     readonly unknownTokens?: ClientAuthLimits;
     readonly signIn?: ClientAuthLimits;
+    /** Calls per minute per method; Slack's tiers by default, `{}` for none. */
+    readonly rateLimits?: MethodTiers;
     readonly database?: string;
     readonly bodyTimeoutMs?: number;
     readonly maxBytes?: number;
@@ -38,12 +47,18 @@ export async function startLimitedServer(
     },
   });
   const bodyTimeoutMs = limits.bodyTimeoutMs ?? 2000;
+  const backend = memoryBackend();
   const app = buildApp({
     domain,
     log: createLogger('info', sink),
-    ...(limits.clientAuth && { clientAuthLimiter: createClientAuthLimiter(limits.clientAuth) }),
-    ...(limits.unknownTokens && { unknownTokenLimiter: createClientAuthLimiter(limits.unknownTokens) }),
-    ...(limits.signIn && { signInLimiter: createClientAuthLimiter(limits.signIn) }),
+    clientAuthLimiter: createClientAuthLimiter(limits.clientAuth ?? defaultClientAuthLimits, backend),
+    unknownTokenLimiter: createClientAuthLimiter(
+      limits.unknownTokens ?? defaultUnknownTokenLimits,
+      backend,
+      'unknown-token',
+    ),
+    signInLimiter: createClientAuthLimiter(limits.signIn ?? defaultSignInLimits, backend, 'sign-in'),
+    methodLimiter: createMethodLimiter(limits.rateLimits, backend),
     settings: { bodyLimits: { timeoutMs: bodyTimeoutMs, maxBytes: limits.maxBytes ?? 65536 } },
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1', bodyTimeoutMs });

@@ -25,6 +25,7 @@ before(async () => {
     // limiters have their own tests in brute-force.test.ts.
     clientAuth: UNLIMITED,
     unknownTokens: UNLIMITED,
+    rateLimits: {},
   });
   fixture = await seed(server.domain, { redirectUris: ['https://app.example.com/cb'] });
 });

@@ -26,7 +26,7 @@ let fixture: Fixture;
 let other: Fixture;
 let rotating: Fixture;
 before(async () => {
-  server = await startLimitedServer({ clientAuth: UNLIMITED, unknownTokens: UNLIMITED });
+  server = await startLimitedServer({ clientAuth: UNLIMITED, unknownTokens: UNLIMITED, rateLimits: {} });
   fixture = await seed(server.domain, { redirectUris: [REDIRECT] });
   other = await seed(server.domain, { redirectUris: [REDIRECT] });
   rotating = await seed(server.domain, { redirectUris: [REDIRECT], tokenRotation: true });
