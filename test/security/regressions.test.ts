@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../../src/domain/apps.js';
+import { startLimitedServer, UNLIMITED } from '../helpers/limited-server.js';
 import { getPage, hiddenFieldsOf, postPage, signIn } from '../helpers/pages.js';
-import { type Fixture, seed, startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  type Fixture,
+  mintCode,
+  postForm,
+  seed,
+  startTestServer,
+  type TestServer,
+} from '../helpers/server.js';
 import { encodeRequest, exchange } from '../helpers/wire.js';
 
 // One test per bug the adversarial suites found, named after what broke (docs/security.md).
@@ -126,5 +134,29 @@ describe('regressions', () => {
       ok: true,
       args: { a: '1' },
     });
+  });
+
+  it('anyone knowing a client id could spend the app’s token-request calls with wrong secrets, and lock it out', async () => {
+    const tiered = await startLimitedServer({ clientAuth: UNLIMITED, rateLimits: { 'oauth.access': 3 } });
+    try {
+      const app = await seed(tiered.domain);
+      for (let i = 0; i < 6; i++) {
+        const wrong = await postForm(`${tiered.url}/api/oauth.access`, {
+          client_id: app.app.clientId,
+          client_secret: '0'.repeat(32),
+          code: 'x',
+        });
+        assert.deepEqual(wrong.body, { ok: false, error: 'bad_client_secret' });
+      }
+      const code = await mintCode(tiered.domain, app);
+      const right = await postForm(`${tiered.url}/api/oauth.access`, {
+        client_id: app.app.clientId,
+        client_secret: app.clientSecret,
+        code,
+      });
+      assert.equal(right.body.ok, true, JSON.stringify(right.body));
+    } finally {
+      await tiered.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { claimedClientId } from '../../domain/client-auth.js';
-import { RateLimitedError } from '../../errors.js';
+import { authenticateClient, claimedClientId } from '../../domain/client-auth.js';
+import { ApiError, RateLimitedError } from '../../errors.js';
 import { clientCredentials } from '../methods/client-auth.js';
 import type { MethodContext } from '../methods/method.js';
 import { presentedToken } from '../methods/token-auth.js';
@@ -21,8 +21,9 @@ export const slackMethodTiers: MethodTiers = Object.freeze({
 /**
  * Per method, per app and per workspace buckets, as Slack counts (spec §6): a call with a token
  * draws from the bucket of its method for the token's app in the token's workspace; a token request
- * (which has no workspace before its code is redeemed) from the bucket of its method for the client
- * id it claims. A call whose token or client id is unknown draws from none: it fails on its own.
+ * (which has no workspace before its code is redeemed) from the bucket of its method for its client
+ * id, once the client has authenticated. A call whose token is unknown, or whose client does not
+ * authenticate, draws from none: it fails on its own, under the failure limits.
  */
 export interface MethodLimiter {
   /** Counts the call; throws RateLimitedError when its bucket is empty. */
@@ -84,7 +85,18 @@ function tokenSubjects(): (call: MethodContext) => Promise<string | undefined> {
         return subject;
       }
     }
-    const clientId = claimedClientId(clientCredentials(call));
-    return clientId ? `client:${clientId}` : undefined;
+    const credentials = clientCredentials(call);
+    const clientId = claimedClientId(credentials);
+    if (!clientId) return undefined;
+    // Only the app's own calls draw from its bucket. A client id is public (every authorize URL
+    // carries it), so calls that fail client authentication would let anyone spend the app's calls
+    // and keep it from its own token requests; the failure limiter counts those instead.
+    try {
+      await authenticateClient(call.domain, credentials);
+    } catch (error) {
+      if (error instanceof ApiError) return undefined;
+      throw error;
+    }
+    return `client:${clientId}`;
   };
 }
