@@ -113,6 +113,8 @@ function flipChar(text: string, index: number): string {
 }
 
 interface Context {
+  /** 1: a code of /oauth/authorize at oauth.access; 2: of /oauth/v2/authorize at oauth.v2.access. */
+  readonly version: 1 | 2;
   readonly draft: Draft;
   /** The good request, afresh. */
   readonly base: () => Draft;
@@ -239,36 +241,37 @@ const codeMutations: Mutation[] = [
     setValue(draft, 'code', code.slice(0, index % code.length));
   }),
   breaking('code: absent', ['invalid_code'], async ({ draft }) => remove(draft, 'code')),
-  breaking('code: another app’s', ['invalid_code'], async ({ draft }) => {
+  breaking('code: another app’s', ['invalid_code'], async ({ draft, version }) => {
     // With the other app's own credentials that would be a good request of that app.
     if (argumentOf(draft, 'client_id') === other.app.clientId) return 'not applicable';
-    setValue(draft, 'code', await mintCode(server.domain, other, { scopes: ['identify'] }));
+    setValue(draft, 'code', await mintCode(server.domain, other, { scopes: ['identify'], version }));
   }),
   breaking(
-    'code: a v2 code',
+    'code: a code of the other authorize step',
     ['oauth_authorization_url_mismatch', 'bad_redirect_uri', 'invalid_code_verifier'],
-    async ({ draft }) => {
+    async ({ draft, version }) => {
+      const otherVersion = version === 1 ? 2 : 1;
       setValue(
         draft,
         'code',
-        await mintV2Code(server.domain, fixture, { userScopes: ['identify'], botScopes: [] }),
+        await mintCode(server.domain, fixture, { scopes: ['identify'], version: otherVersion }),
       );
     },
   ),
-  breaking('code: expired', ['invalid_code'], async ({ draft }) => {
+  breaking('code: expired', ['invalid_code'], async ({ draft, version }) => {
     const { code } = await issueCode(server.domain, {
       app: fixture.app,
       userId: fixture.user.id,
       scopes: ['identify'],
       redirectUri: null,
-      version: 1,
+      version,
       ttlSeconds: 1,
     });
     server.clock.advance(1000);
     setValue(draft, 'code', code);
   }),
-  breaking('code: used already', ['code_already_used'], async ({ base }) => {
-    const first = await call('oauth.access', base(), 'form', null);
+  breaking('code: used already', ['code_already_used'], async ({ base, version }) => {
+    const first = await call(exchangeMethod(version), base(), 'form', null);
     assert.equal(first.ok, true, 'the code’s first use succeeds');
   }),
 ];
@@ -348,11 +351,14 @@ const noiseMutations: Mutation[] = [
   }),
 ];
 
+const exchangeMethod = (version: 1 | 2) => (version === 1 ? 'oauth.access' : 'oauth.v2.access');
+
 const challengeOf = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 const pick = (mutations: Mutation[]) => fc.option(fc.constantFrom(...mutations), { freq: 3 });
 
 const exchangeCase = fc.record({
+  version: fc.constantFrom<1 | 2>(1, 2),
   transport: fc.constantFrom<Transport>('form', 'text', 'json', 'multipart', 'get'),
   charset: fc.constantFrom(null, 'utf-8', 'UTF-8', 'iso-8859-1'),
   bound: fc.boolean(),
@@ -371,12 +377,13 @@ const exchangeCase = fc.record({
   ),
 });
 
-describe('oauth.access under mutations of a good request', () => {
+describe('oauth.access and oauth.v2.access under mutations of a good request', () => {
   it('issues a token exactly when no breaking mutation was applied, and burns the code only as the spec says', async () => {
     await fc.assert(
       fc.asyncProperty(exchangeCase, async (run) => {
         const code = await mintCode(server.domain, fixture, {
           scopes: ['identify'],
+          version: run.version,
           redirectUri: run.bound ? REDIRECT : null,
           ...(run.pkce !== 'none' && {
             codeChallenge: run.pkce === 'S256' ? challengeOf(run.verifier) : run.verifier,
@@ -402,11 +409,15 @@ describe('oauth.access under mutations of a good request', () => {
         const expected = new Set(applied.flatMap((mutation) => mutation.codes));
         const label = applied.map((mutation) => mutation.name).join(' + ') || 'no mutation';
 
-        const answer = await call('oauth.access', draft, run.transport, run.charset);
+        const method = exchangeMethod(run.version);
+        const answer = await call(method, draft, run.transport, run.charset);
         if (expected.size === 0) {
           assert.equal(answer.ok, true, `${label}: ${JSON.stringify(answer)}`);
           const identity = await callWith(server.url, 'auth.test', String(answer.access_token));
-          assert.equal(identity.body.user_id, fixture.user.id);
+          assert.equal(identity.body.ok, true);
+          // v1 answers the person's token; v2 the bot's, with the person in authed_user.
+          if (run.version === 1) assert.equal(identity.body.user_id, fixture.user.id);
+          else assert.equal((answer.authed_user as { id: string }).id, fixture.user.id);
           return;
         }
         assert.equal(answer.ok, false, `${label} was given a token`);
@@ -423,7 +434,7 @@ describe('oauth.access under mutations of a good request', () => {
             ['bad_redirect_uri', 'invalid_code_verifier', 'oauth_authorization_url_mismatch'].includes(
               answer.error as string,
             ));
-        const retry = await call('oauth.access', base(), 'form', null);
+        const retry = await call(method, base(), 'form', null);
         if (burned) assert.deepEqual(retry, { ok: false, error: 'code_already_used' }, label);
         else assert.equal(retry.ok, true, `${label} burned the code: ${JSON.stringify(retry)}`);
       }),
