@@ -6,6 +6,7 @@ import type { ClientAuthLimiter } from './abuse/client-auth-limiter.js';
 import type { MethodLimiter } from './abuse/method-limiter.js';
 import { sourceAddress } from './abuse/source-address.js';
 import { applyFault, type FaultPlan } from './faults.js';
+import { lingerOnClose } from './lingering-close.js';
 import type { ApiMethod, MethodContext } from './methods/method.js';
 import type { Metrics } from './metrics.js';
 import { type Answer, errorAnswer, sendAnswer } from './web-api/envelope.js';
@@ -56,12 +57,12 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       }
       answer = errorAnswer(toApiError(error, methodName, deps.log));
     }
+    if (state.closeConnection) lingerOnClose(req.socket);
     sendAnswer(res, answer, {
       warnings: state.warnings,
       headers: responseHeaders,
       closeConnection: state.closeConnection,
     });
-    if (state.closeConnection) res.once('finish', () => req.destroy());
     const ms = performance.now() - started;
     deps.metrics.observeCall(
       deps.methods.has(methodName) ? methodName : 'unknown',

@@ -11,7 +11,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../helpers/server.js';
-import { encodeRequest, exchange } from '../helpers/wire.js';
+import { encodeRequest, exchange, openSocket, parseAnswer } from '../helpers/wire.js';
 
 // One test per bug the adversarial suites found, named after what broke (docs/security.md).
 
@@ -157,6 +157,36 @@ describe('regressions', () => {
       assert.equal(right.body.ok, true, JSON.stringify(right.body));
     } finally {
       await tiered.close();
+    }
+  });
+
+  it('a client that read its answer late, still sending its body, lost request_timeout or request_too_large to a reset', async () => {
+    const limited = await startTestServer({ bodyTimeoutMs: 300, maxBytes: 65536 });
+    try {
+      for (const [declared, expected] of [
+        [5000, { ok: false, error: 'request_timeout' }],
+        [100_000, { ok: false, error: 'request_too_large' }],
+      ] as const) {
+        const socket = await openSocket(limited.url);
+        socket.pause(); // busy elsewhere: it reads what came back only later
+        const chunks: Buffer[] = [];
+        const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', () => undefined);
+        socket.write(
+          `POST /api/api.test HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${declared}\r\n\r\na=1`,
+        );
+        const trickle = setInterval(() => socket.writable && socket.write('a'), 20);
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        clearInterval(trickle);
+        socket.resume();
+        await closed;
+        const answer = parseAnswer(Buffer.concat(chunks), true);
+        assert.ok(answer, `no answer reached the client for Content-Length ${declared}`);
+        assert.deepEqual(JSON.parse(answer.body.toString('utf8')), expected);
+      }
+    } finally {
+      await limited.close();
     }
   });
 });
