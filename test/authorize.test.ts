@@ -170,7 +170,14 @@ describe('sign-in', () => {
   });
 
   it('refuses a next that is not an authorize request of this server (no open redirect)', async () => {
-    for (const next of ['https://evil.example.com/', '//evil.example.com/x', '/api/auth.test?x=1']) {
+    // Each carries a good authorize query, so only the check of where `next` points can refuse it.
+    const query = `client_id=${fixture.app.clientId}&scope=identify`;
+    for (const next of [
+      `https://evil.example.com/oauth/authorize?${query}`,
+      `//evil.example.com/oauth/authorize?${query}`,
+      `/api/auth.test?${query}`,
+      `/oauth/authorize/../../evil?${query}`,
+    ]) {
       const answer = await postPage(`${server.url}/oauth/signin`, {
         next,
         email: fixture.user.email as string,
