@@ -157,6 +157,21 @@ describe('sign-in', () => {
     }
   });
 
+  it('refuses a sign-in posted from another site (login CSRF) with 403 and no cookie', async () => {
+    const form = { next: authorizePath(v1()), email: fixture.user.email as string, password: PASSWORD };
+    const post = (origin: string) =>
+      fetch(`${server.url}/oauth/signin`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams(form).toString(),
+      });
+    const foreign = await post('https://evil.example.com');
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get('set-cookie'), null);
+    assert.equal((await post(server.url)).status, 303);
+  });
+
   it('refuses a wrong password with 401, no cookie and the email kept', async () => {
     const answer = await postPage(`${server.url}/oauth/signin`, {
       next: authorizePath(v1()),

@@ -58,7 +58,7 @@ function assertLandsOnRegistered(location: string, registered: readonly string[]
 function assertAnswerHeaders(answer: { status: number; headers: Headers }) {
   const header = (name: string) => answer.headers.get(name);
   assert.equal(header('cache-control'), 'no-store');
-  assert.equal(header('referrer-policy'), 'no-referrer');
+  assert.equal(header('referrer-policy'), 'same-origin');
   assert.equal(header('access-control-allow-origin'), null);
   if (answer.status === 302 || answer.status === 303) return;
   assert.equal(header('content-type'), 'text/html; charset=utf-8');

@@ -92,6 +92,9 @@ export function createBrowserRoutes(deps: BrowserDeps) {
   }
 
   async function signIn(req: IncomingMessage, res: ServerResponse) {
+    // The sign-in form has no session to bind a CSRF token to yet; a browser's Origin header tells
+    // whether another site posted it (login CSRF: signing the victim in as the attacker).
+    if (!isSameOrigin(req, deps.trustProxy)) return forbidden(res);
     const form = await readForm(req, deps.bodyLimits);
     const next = form?.get('next');
     if (!form || !next || !NEXT.test(next)) throw new AuthorizeRefusal('The sign-in form is incomplete.');
@@ -224,6 +227,19 @@ function signInView(request: AuthorizeRequest, next: string) {
     workspaceName: request.workspace?.name,
     workspaceId: request.workspace?.id,
   };
+}
+
+/** True unless the request carries an Origin of another site than the one it was sent to. */
+function isSameOrigin(req: IncomingMessage, trustProxy: boolean): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  const forwardedHost = trustProxy ? req.headers['x-forwarded-host'] : undefined;
+  const host = (Array.isArray(forwardedHost) ? forwardedHost[0] : forwardedHost) ?? req.headers.host;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 function forbidden(res: ServerResponse): void {

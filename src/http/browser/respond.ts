@@ -4,7 +4,8 @@ import type { Html } from '../pages/html.js';
 /**
  * Headers of every page (spec §4.3): no framing (X-Frame-Options and CSP frame-ancestors, for old
  * and new browsers), no script at all, styles from this server only, no caching of pages that carry
- * CSRF tokens, and no Referer that could carry the authorize request's `state` to another site.
+ * CSRF tokens, and no Referer to another site that could carry the `state` of an authorize request
+ * (same-origin rather than no-referrer, so that form posts keep the Origin that sign-in checks).
  */
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -13,7 +14,7 @@ const PAGE_HEADERS = {
   'content-security-policy':
     "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
 } as const;
 
 export function sendPage(
@@ -36,7 +37,7 @@ export function redirect(
 ): void {
   res.writeHead(status, {
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
+    'referrer-policy': 'same-origin',
     ...headers,
     location,
   });
