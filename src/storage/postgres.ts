@@ -3,6 +3,21 @@ import { newHashKey } from '../domain/secrets.js';
 import { StoreUnavailableError } from '../errors.js';
 import { joinList, splitList, unionList } from './lists.js';
 import { migrations } from './migrations/index.js';
+import {
+  type AppRow,
+  appRow,
+  type CodeRow,
+  codeRow,
+  type RefreshTokenRow,
+  type TokenRow,
+  type TokenViewRow,
+  toApp,
+  toCode,
+  toRefreshToken,
+  toTokenView,
+  toUser,
+  type UserRow,
+} from './rows.js';
 import type {
   App,
   Bot,
@@ -479,76 +494,6 @@ async function writePair(
   ]);
 }
 
-// Rows as PostgreSQL returns them (quoted aliases keep the camelCase); converters below.
-interface UserRow {
-  id: string;
-  teamId: string;
-  name: string;
-  email: string | null;
-  passwordHash: string | null;
-  isBot: number;
-}
-interface AppRow {
-  id: string;
-  name: string;
-  clientId: string;
-  clientSecretHash: string;
-  redirectUris: string;
-  scopes: string | null;
-  tokenRotation: number;
-}
-interface CodeRow {
-  hash: string;
-  appId: string;
-  teamId: string;
-  userId: string;
-  scopes: string;
-  userScopes: string;
-  redirectUri: string | null;
-  version: number;
-  codeChallenge: string | null;
-  codeChallengeMethod: string | null;
-  expiresAt: number;
-  usedAt: number | null;
-}
-interface RefreshTokenRow {
-  hash: string;
-  kind: string;
-  appId: string;
-  teamId: string;
-  userId: string;
-  scopes: string;
-  familyId: string;
-  originTokenHash: string | null;
-  usedAt: number | null;
-  revokedAt: number | null;
-}
-interface TokenRow {
-  kind: string;
-  appId: string;
-  teamId: string;
-  userId: string;
-  scopes: string;
-  familyId: string;
-  revokedAt: number | null;
-}
-interface TokenViewRow {
-  hash: string;
-  kind: string;
-  appId: string;
-  teamId: string;
-  userId: string;
-  scopes: string;
-  codeHash: string | null;
-  familyId: string;
-  expiresAt: number | null;
-  revokedAt: number | null;
-  teamName: string;
-  teamDomain: string;
-  userName: string;
-  botId: string | null;
-}
-
 const SELECT_USER = `SELECT id, team_id AS "teamId", name, email, password_hash AS "passwordHash",
   is_bot AS "isBot" FROM users`;
 const SELECT_APP = `SELECT id, name, client_id AS "clientId", client_secret_hash AS "clientSecretHash",
@@ -661,57 +606,4 @@ function named<K extends string>(texts: Record<K, string>): Record<K, Statement>
 
 function userValues(user: User): unknown[] {
   return [user.id, user.teamId, user.name, user.email, user.passwordHash, user.isBot ? 1 : 0, Date.now()];
-}
-
-function toUser(row: UserRow | undefined): User | undefined {
-  return row && { ...row, isBot: row.isBot === 1 };
-}
-
-function appRow(app: App) {
-  return {
-    ...app,
-    redirectUris: JSON.stringify(app.redirectUris),
-    scopes: app.scopes ? joinList(app.scopes) : null,
-    tokenRotation: app.tokenRotation ? 1 : 0,
-  };
-}
-
-function toApp(row: AppRow | undefined): App | undefined {
-  return (
-    row && {
-      ...row,
-      redirectUris: JSON.parse(row.redirectUris) as string[],
-      scopes: row.scopes === null ? null : splitList(row.scopes),
-      tokenRotation: row.tokenRotation === 1,
-    }
-  );
-}
-
-function codeRow(code: Code) {
-  return {
-    ...code,
-    scopes: joinList(code.scopes),
-    userScopes: joinList(code.userScopes),
-    createdAt: Date.now(),
-  };
-}
-
-function toCode(row: CodeRow | undefined): Code | undefined {
-  return (
-    row && {
-      ...row,
-      scopes: splitList(row.scopes),
-      userScopes: splitList(row.userScopes),
-      version: row.version === 2 ? 2 : 1,
-      codeChallengeMethod: row.codeChallengeMethod as Code['codeChallengeMethod'],
-    }
-  );
-}
-
-function toRefreshToken(row: RefreshTokenRow | undefined): RefreshToken | undefined {
-  return row && { ...row, kind: row.kind === 'bot' ? 'bot' : 'user', scopes: splitList(row.scopes) };
-}
-
-function toTokenView(row: TokenViewRow | undefined): TokenView | undefined {
-  return row && { ...row, kind: row.kind === 'bot' ? 'bot' : 'user', scopes: splitList(row.scopes) };
 }
