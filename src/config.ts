@@ -16,6 +16,10 @@ export interface ServeConfig {
   readonly tokenExpirySeconds: number;
   readonly refreshGraceSeconds: number;
   readonly demo: boolean;
+  /** `--insecure-auto-approve`: every authorize request is approved at once for this person. */
+  readonly autoApproveUserId: string | undefined;
+  /** `--insecure-test-controls`: faults and the clock over HTTP, behind an admin token. */
+  readonly testControls: boolean;
   readonly logLevel: string;
   /** Key of the credential hashes; when unset, one is made and kept in the database. */
   readonly secretKey: string | undefined;
@@ -33,6 +37,8 @@ export const serveSettings = {
   'token-expiry': { env: 'LATCHKEY_TOKEN_EXPIRY', default: '43200' },
   'refresh-grace': { env: 'LATCHKEY_REFRESH_GRACE', default: '0' },
   demo: { env: 'LATCHKEY_DEMO', default: 'false' },
+  'insecure-auto-approve': { env: 'LATCHKEY_INSECURE_AUTO_APPROVE', default: undefined },
+  'insecure-test-controls': { env: 'LATCHKEY_INSECURE_TEST_CONTROLS', default: 'false' },
   'log-level': { env: 'LATCHKEY_LOG_LEVEL', default: 'info' },
   'secret-key': { env: 'LATCHKEY_SECRET_KEY', default: undefined },
 } as const satisfies Record<string, { env: string; default: string | undefined }>;
@@ -71,9 +77,18 @@ export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boole
     tokenExpirySeconds: wholeNumber(value('token-expiry') as string, 'token-expiry', 1, 31536000),
     refreshGraceSeconds: wholeNumber(value('refresh-grace') as string, 'refresh-grace', 0, 86400),
     demo: parseBoolean(value('demo') as string, 'demo'),
+    autoApproveUserId: autoApproveUser(value('insecure-auto-approve')),
+    testControls: parseBoolean(value('insecure-test-controls') as string, 'insecure-test-controls'),
     logLevel,
     secretKey: value('secret-key'),
   });
+}
+
+function autoApproveUser(userId: string | undefined): string | undefined {
+  if (userId !== undefined && !/^U[A-Z0-9]+$/.test(userId)) {
+    usageError('insecure-auto-approve', `a user id such as U0123456789 (got '${userId}')`);
+  }
+  return userId;
 }
 
 function parseBoolean(text: string, flag: string): boolean {

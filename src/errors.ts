@@ -38,6 +38,7 @@ export const errorCodes = [
   'invalid_token',
   'token_already_exchanged',
   'token_rotation_not_enabled',
+  'authorization_not_found',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import type { ServeConfig } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createDomain, type Domain } from './domain/context.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type PageRoute } from './http/app.js';
+import type { FaultPlan } from './http/faults.js';
 import { listen } from './http/server.js';
+import type { BodyLimits } from './http/web-api/read-body.js';
 import { createLogger } from './logger.js';
 import { openStore } from './storage/open-store.js';
 
@@ -16,13 +18,22 @@ export interface RunningLatchkey {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  readonly log?: Logger;
+  readonly clock?: Clock;
+  readonly faults?: FaultPlan;
+  readonly extraRoutes?: readonly PageRoute[];
+  /** Who is auto-approved, asked at each authorize request; by default `--insecure-auto-approve`. */
+  readonly autoApproveUserId?: () => string | undefined;
+}
+
 /**
  * The composition root: open the store, build the domain and the app, listen. Everything is wired
  * here and only here; the parts receive what they need as arguments.
  */
 export async function startLatchkey(
   config: ServeConfig,
-  options: { log?: Logger; clock?: Clock } = {},
+  options: StartOptions = {},
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = await openStore(config.database);
@@ -41,8 +52,12 @@ export async function startLatchkey(
       domain,
       log,
       settings: {
-        bodyLimits: { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes },
+        bodyLimits: bodyLimitsOf(config),
+        secureCookies: config.baseUrl?.startsWith('https:') ?? false,
+        autoApproveUserId: options.autoApproveUserId ?? (() => config.autoApproveUserId),
       },
+      ...(options.faults && { faults: options.faults }),
+      extraRoutes: options.extraRoutes ?? [],
     });
     const server = await listen(app, {
       port: config.port,
@@ -63,4 +78,8 @@ export async function startLatchkey(
     await store.close();
     throw error;
   }
+}
+
+export function bodyLimitsOf(config: ServeConfig): BodyLimits {
+  return { timeoutMs: config.bodyTimeoutSeconds * 1000, maxBytes: config.bodyLimitBytes };
 }

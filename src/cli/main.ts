@@ -30,7 +30,7 @@ export const USAGE = `Usage: latchkey <command> [flags]
 
   serve [--port 3000] [--host 127.0.0.1] [--database FILE] [--base-url URL] [--body-timeout S]
         [--body-limit BYTES] [--code-ttl S] [--token-expiry S] [--refresh-grace S] [--log-level L]
-        [--secret-key KEY] [--demo]
+        [--secret-key KEY] [--demo] [--insecure-auto-approve USER_ID] [--insecure-test-controls]
   workspaces create --name NAME --domain DOMAIN
   users create --team TEAM_ID --name NAME [--email EMAIL] [--password PASSWORD]
   apps create --name NAME --redirect-uri URL [--redirect-uri URL …] [--scopes a,b] [--token-rotation]

@@ -43,6 +43,11 @@ export function newToken(prefix: TokenPrefix): string {
   return `${prefix}-${digits(11)}-${digits(13)}-${randomBytes(32).toString('hex')}`;
 }
 
+/** A browser session's cookie value: 256 random bits. */
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 /** A random key for the keyed hash, made once per database. */
 export function newHashKey(): string {
   return randomBytes(32).toString('base64url');

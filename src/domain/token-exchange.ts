@@ -1,14 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { fail } from '../errors.js';
-import type { App, Code, FlowVersion, NewToken, Workspace } from '../storage/store.js';
+import type { App, Code, FlowVersion, NewToken, TokenKind, Workspace } from '../storage/store.js';
 import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import type { Domain } from './context.js';
+import { type MintedToken, mintAccessToken } from './minting.js';
 import { findRegisteredMatch } from './redirect-uri.js';
-import { constantTimeEqual, newId, newToken } from './secrets.js';
+import { constantTimeEqual, newId } from './secrets.js';
 
 /**
- * `oauth.access` (spec §3): exchange a temporary code for tokens. Each step below is one check of the
- * spec, in the spec's order; the first that fails decides the answer.
+ * `oauth.access` (spec §3) and `oauth.v2.access` with a code (spec §5.4): exchange a temporary code
+ * for tokens. Each step below is one check of the spec, in the spec's order; the first that fails
+ * decides the answer. Both exchanges share every step but the last, which issues their tokens.
  */
 
 export interface CodeExchangeRequest extends ClientCredentials {
@@ -25,6 +27,25 @@ export interface V1Grant {
   readonly bot?: { readonly botUserId: string; readonly botAccessToken: string };
 }
 
+/** An access token as a v2 exchange answers it; `refreshToken`/`expiresIn` with token rotation only. */
+export interface IssuedAccess {
+  readonly accessToken: string;
+  readonly scopes: readonly string[];
+  readonly refreshToken?: string;
+  readonly expiresIn?: number;
+}
+
+export interface V2Grant {
+  readonly appId: string;
+  readonly workspace: Workspace;
+  /** The person who approved; `authed_user.id` even when no user token was asked for. */
+  readonly userId: string;
+  /** Present when bot scopes were granted. */
+  readonly bot?: IssuedAccess & { readonly botUserId: string };
+  /** Present when user scopes were granted. */
+  readonly user?: IssuedAccess;
+}
+
 export async function exchangeV1Code(domain: Domain, request: CodeExchangeRequest): Promise<V1Grant> {
   const app = await authenticateClient(domain, request);
   const code = await findRedeemableCode(domain, app, request.code);
@@ -32,6 +53,15 @@ export async function exchangeV1Code(domain: Domain, request: CodeExchangeReques
   await requireRedirectUri(domain, app, code, request.redirectUri);
   await requireCodeVerifier(domain, code, request.codeVerifier);
   return issueV1Tokens(domain, app, code);
+}
+
+export async function exchangeV2Code(domain: Domain, request: CodeExchangeRequest): Promise<V2Grant> {
+  const app = await authenticateClient(domain, request);
+  const code = await findRedeemableCode(domain, app, request.code);
+  await requireFlowVersion(domain, code, 2);
+  await requireRedirectUri(domain, app, code, request.redirectUri);
+  await requireCodeVerifier(domain, code, request.codeVerifier);
+  return issueV2Tokens(domain, app, code);
 }
 
 /** Steps 1–2: the code exists, belongs to this app, is alive and unused. */
@@ -49,9 +79,12 @@ async function findRedeemableCode(domain: Domain, app: App, code: string | undef
   return record;
 }
 
-/** A used code came back: revoke everything issued from it (RFC 6749 §4.1.2), then refuse. */
+/**
+ * A used code came back: revoke everything issued from it (RFC 6749 §4.1.2), then refuse. With token
+ * rotation that is the whole family, so that a token rotated from a stolen code dies with it.
+ */
 async function refuseReplay(domain: Domain, codeHash: string): Promise<never> {
-  const revoked = await domain.store.revokeTokensOfCode(codeHash, domain.clock.now());
+  const revoked = await domain.store.revokeFamiliesOfCode(codeHash, domain.clock.now());
   fail('code_already_used', `replayed code; ${revoked} token(s) revoked`);
 }
 
@@ -96,38 +129,25 @@ async function burn(domain: Domain, code: Code): Promise<void> {
 
 /** Consumes the code and writes the tokens in one atomic step of the store. */
 async function issueV1Tokens(domain: Domain, app: App, code: Code): Promise<V1Grant> {
-  const workspace = await domain.store.getWorkspace(code.teamId);
-  if (!workspace) fail('internal_error', `code's workspace ${code.teamId} is gone`);
+  const workspace = await workspaceOf(domain, code);
   const familyId = randomUUID();
-  const accessToken = newToken('xoxp');
+  const user = mintAccessToken(domain, 'user', false);
   const tokens: NewToken[] = [
-    tokenFor(domain, code, {
-      kind: 'user',
-      token: accessToken,
-      userId: code.userId,
-      familyId,
-      addScopes: code.scopes,
-    }),
+    tokenFor(code, { kind: 'user', minted: user, userId: code.userId, familyId, addScopes: code.scopes }),
   ];
   let bot: V1Grant['bot'];
   if (code.scopes.includes('bot')) {
     const botUserId = (await ensureBot(domain, app, workspace)).userId;
-    const botAccessToken = newToken('xoxb');
+    const botToken = mintAccessToken(domain, 'bot', false);
     tokens.push(
-      tokenFor(domain, code, {
-        kind: 'bot',
-        token: botAccessToken,
-        userId: botUserId,
-        familyId,
-        addScopes: ['bot'],
-      }),
+      tokenFor(code, { kind: 'bot', minted: botToken, userId: botUserId, familyId, addScopes: ['bot'] }),
     );
-    bot = { botUserId, botAccessToken };
+    bot = { botUserId, botAccessToken: botToken.value };
   }
   const outcome = await domain.store.exchangeCode(code.hash, domain.clock.now(), tokens);
   if (outcome.status === 'already_used') return refuseReplay(domain, code.hash);
   return {
-    accessToken,
+    accessToken: user.value,
     scopes: outcome.scopes[0] ?? [],
     userId: code.userId,
     workspace,
@@ -135,27 +155,98 @@ async function issueV1Tokens(domain: Domain, app: App, code: Code): Promise<V1Gr
   };
 }
 
-function tokenFor(
+/**
+ * The v2 tokens: a bot token for the bot scopes and a user token for the user scopes, each only when
+ * some were granted. Their scopes accumulate separately (the bot's grant and the person's grant), and
+ * both belong to one family, so that replay detection on either kills the whole install.
+ */
+async function issueV2Tokens(domain: Domain, app: App, code: Code): Promise<V2Grant> {
+  const workspace = await workspaceOf(domain, code);
+  const familyId = randomUUID();
+  const tokens: NewToken[] = [];
+  let bot: { minted: MintedToken; botUserId: string } | undefined;
+  if (code.scopes.length > 0) {
+    const botUserId = (await ensureBot(domain, app, workspace)).userId;
+    bot = { minted: mintAccessToken(domain, 'bot', app.tokenRotation), botUserId };
+    tokens.push(
+      tokenFor(code, {
+        kind: 'bot',
+        minted: bot.minted,
+        userId: botUserId,
+        familyId,
+        addScopes: code.scopes,
+      }),
+    );
+  }
+  let user: MintedToken | undefined;
+  if (code.userScopes.length > 0) {
+    user = mintAccessToken(domain, 'user', app.tokenRotation);
+    tokens.push(
+      tokenFor(code, {
+        kind: 'user',
+        minted: user,
+        userId: code.userId,
+        familyId,
+        addScopes: code.userScopes,
+      }),
+    );
+  }
+  const outcome = await domain.store.exchangeCode(code.hash, domain.clock.now(), tokens);
+  if (outcome.status === 'already_used') return refuseReplay(domain, code.hash);
+  const [botScopes, userScopes] = bot
+    ? [outcome.scopes[0], outcome.scopes[1]]
+    : [undefined, outcome.scopes[0]];
+  return {
+    appId: app.id,
+    workspace,
+    userId: code.userId,
+    ...(bot && { bot: { ...issuedAccess(domain, bot.minted, botScopes), botUserId: bot.botUserId } }),
+    ...(user && { user: issuedAccess(domain, user, userScopes) }),
+  };
+}
+
+function issuedAccess(
   domain: Domain,
+  minted: MintedToken,
+  scopes: readonly string[] | undefined,
+): IssuedAccess {
+  return {
+    accessToken: minted.value,
+    scopes: scopes ?? [],
+    ...(minted.refresh && {
+      refreshToken: minted.refresh.value,
+      expiresIn: domain.settings.tokenExpirySeconds,
+    }),
+  };
+}
+
+async function workspaceOf(domain: Domain, code: Code): Promise<Workspace> {
+  const workspace = await domain.store.getWorkspace(code.teamId);
+  if (!workspace) fail('internal_error', `code's workspace ${code.teamId} is gone`);
+  return workspace;
+}
+
+function tokenFor(
   code: Code,
   token: {
-    kind: 'user' | 'bot';
-    token: string;
+    kind: TokenKind;
+    minted: MintedToken;
     userId: string;
     familyId: string;
     addScopes: readonly string[];
   },
 ): NewToken {
   return {
-    hash: domain.hasher.hash(token.token),
+    hash: token.minted.hash,
     kind: token.kind,
     appId: code.appId,
     teamId: code.teamId,
     userId: token.userId,
     codeHash: code.hash,
     familyId: token.familyId,
-    expiresAt: null,
+    expiresAt: token.minted.expiresAt,
     addScopes: token.addScopes,
+    ...(token.minted.refresh && { refreshTokenHash: token.minted.refresh.hash }),
   };
 }
 

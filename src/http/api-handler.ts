@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Domain } from '../domain/context.js';
 import { ApiError, StoreUnavailableError } from '../errors.js';
 import type { ClientAuthLimiter } from './abuse/client-auth-limiter.js';
+import { applyFault, type FaultPlan } from './faults.js';
 import type { ApiMethod } from './methods/method.js';
 import { type Answer, errorAnswer, sendAnswer } from './web-api/envelope.js';
 import type { BodyLimits } from './web-api/read-body.js';
@@ -14,6 +15,8 @@ export interface ApiHandlerDeps {
   readonly bodyLimits: BodyLimits;
   readonly clientAuthLimiter: ClientAuthLimiter;
   readonly log: Logger;
+  /** Faults planned by a test (programmatic API or `--insecure-test-controls`). */
+  readonly faults?: FaultPlan | undefined;
 }
 
 /**
@@ -77,6 +80,8 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     if (!method)
       throw new ApiError('unknown_method', `no method '${methodName}'`, { req_method: methodName });
     const args = await readCall(req, rawQuery, deps.bodyLimits, state);
+    const fault = deps.faults?.take(methodName);
+    if (fault) await applyFault(fault);
     return method.handle({
       args,
       headers: req.headers,

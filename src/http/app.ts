@@ -3,11 +3,18 @@ import type { Logger } from 'pino';
 import type { Domain } from '../domain/context.js';
 import { type ClientAuthLimiter, createClientAuthLimiter } from './abuse/client-auth-limiter.js';
 import { createApiHandler } from './api-handler.js';
+import { createBrowserRoutes } from './browser/browser-routes.js';
+import type { FaultPlan } from './faults.js';
 import { apiMethods } from './methods/index.js';
+import { STYLESHEET_PATH, stylesheet } from './pages/styles.js';
 import type { BodyLimits } from './web-api/read-body.js';
 
 export interface HttpSettings {
   readonly bodyLimits: BodyLimits;
+  /** Mark cookies Secure: the server's public URL is https. */
+  readonly secureCookies?: boolean;
+  /** `--insecure-auto-approve`: the person every authorize request is approved for at once. */
+  readonly autoApproveUserId?: () => string | undefined;
 }
 
 export interface AppDeps {
@@ -15,7 +22,20 @@ export interface AppDeps {
   readonly settings: HttpSettings;
   readonly log: Logger;
   readonly clientAuthLimiter?: ClientAuthLimiter;
+  readonly signInLimiter?: ClientAuthLimiter;
+  /** Faults planned by a test, applied to the next calls of a method. */
+  readonly faults?: FaultPlan;
+  /** Extra routes, tried before the 404: the demo's callback, the test controls. */
+  readonly extraRoutes?: readonly PageRoute[];
 }
+
+/** A page handler: answers and resolves true, or resolves false when the path is not its own. */
+export type PageRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  rawQuery: string,
+) => Promise<boolean>;
 
 /** The whole HTTP surface as one request listener; it never listens itself (see server.ts). */
 export function buildApp(deps: AppDeps): RequestListener {
@@ -25,6 +45,16 @@ export function buildApp(deps: AppDeps): RequestListener {
     bodyLimits: deps.settings.bodyLimits,
     clientAuthLimiter: deps.clientAuthLimiter ?? createClientAuthLimiter(),
     log: deps.log,
+    faults: deps.faults,
+  });
+
+  const pages = createBrowserRoutes({
+    domain: deps.domain,
+    log: deps.log,
+    bodyLimits: deps.settings.bodyLimits,
+    signInLimiter: deps.signInLimiter ?? createClientAuthLimiter(defaultSignInLimits),
+    secureCookies: deps.settings.secureCookies ?? false,
+    autoApproveUserId: deps.settings.autoApproveUserId ?? (() => undefined),
   });
 
   return (req, res) => {
@@ -48,6 +78,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     rawQuery: string,
   ): Promise<void> {
     if (path.startsWith('/api/')) return api(req, res, path.slice('/api/'.length), rawQuery);
+    if (path === STYLESHEET_PATH) return sendStylesheet(res);
     if (path === '/healthz') return sendPlainJson(res, 200, { ok: true });
     if (path === '/readyz') {
       try {
@@ -57,8 +88,22 @@ export function buildApp(deps: AppDeps): RequestListener {
         return sendPlainJson(res, 503, { ok: false, error: 'service_unavailable' });
       }
     }
+    if (await pages(req, res, path, rawQuery)) return;
+    for (const extra of deps.extraRoutes ?? []) if (await extra(req, res, path, rawQuery)) return;
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
+}
+
+/** Failed sign-ins allowed per account and per address before a pause (spec §4.3). */
+const defaultSignInLimits = { maxFailures: 10, windowSeconds: 300 };
+
+function sendStylesheet(res: ServerResponse): void {
+  res.writeHead(200, {
+    'content-type': 'text/css; charset=utf-8',
+    'cache-control': 'public, max-age=3600',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(stylesheet);
 }
 
 function sendPlainJson(res: ServerResponse, status: number, body: unknown): void {

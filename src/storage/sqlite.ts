@@ -8,7 +8,12 @@ import type {
   Bot,
   Code,
   ExchangeOutcome,
+  LongLivedExchangeOutcome,
   NewToken,
+  NewTokenPair,
+  RefreshToken,
+  RotationOutcome,
+  Session,
   Store,
   TokenView,
   User,
@@ -215,6 +220,19 @@ class SqliteStore implements Store {
         const merged = unionList(splitList(before?.scopes ?? null), token.addScopes);
         this.statements.upsertGrant.run(token.appId, token.teamId, grantee, joinList(merged), now);
         this.statements.insertToken.run({ ...tokenRow(token), scopes: joinList(merged), createdAt: now });
+        if (token.refreshTokenHash !== undefined) {
+          this.statements.insertRefreshToken.run({
+            hash: token.refreshTokenHash,
+            kind: token.kind,
+            appId: token.appId,
+            teamId: token.teamId,
+            userId: token.userId,
+            scopes: joinList(merged),
+            familyId: token.familyId,
+            originTokenHash: null,
+            createdAt: now,
+          });
+        }
         return merged;
       });
       return { status: 'issued', scopes };
@@ -231,6 +249,95 @@ class SqliteStore implements Store {
 
   revokeTokensOfCode(codeHash: string, now: number): Promise<number> {
     return this.write(() => this.statements.revokeTokensOfCode.run(now, codeHash).changes);
+  }
+
+  revokeFamiliesOfCode(codeHash: string, now: number): Promise<number> {
+    return this.write(() => {
+      this.statements.revokeRefreshFamiliesOfCode.run(now, codeHash);
+      return this.statements.revokeFamiliesOfCode.run(now, codeHash).changes;
+    });
+  }
+
+  findRefreshToken(hash: string): Promise<RefreshToken | undefined> {
+    return this.read(() => toRefreshToken(this.statements.getRefreshToken.get(hash)));
+  }
+
+  rotateRefreshToken(
+    hash: string,
+    now: number,
+    graceMs: number,
+    next: NewTokenPair,
+  ): Promise<RotationOutcome> {
+    return this.write((): RotationOutcome => {
+      const row = this.statements.getRefreshToken.get(hash);
+      if (!row || row.revokedAt !== null) return { status: 'revoked' };
+      if (row.usedAt !== null) {
+        if (now - row.usedAt < graceMs) return { status: 'reused_in_grace' };
+        this.statements.revokeFamilyRefreshTokens.run(now, row.familyId);
+        const revokedTokens = this.statements.revokeFamilyTokens.run(now, row.familyId).changes;
+        return { status: 'replayed', revokedTokens };
+      }
+      this.statements.spendRefreshToken.run(now, hash);
+      this.writePair(row, next, row.originTokenHash, now);
+      if (row.originTokenHash !== null) this.statements.expireToken.run(now, row.originTokenHash);
+      return { status: 'rotated' };
+    });
+  }
+
+  exchangeLongLivedToken(
+    tokenHash: string,
+    now: number,
+    pair: NewTokenPair,
+  ): Promise<LongLivedExchangeOutcome> {
+    return this.write((): LongLivedExchangeOutcome => {
+      if (this.statements.getTokenExchange.get(tokenHash)) return { status: 'already_exchanged' };
+      const original = this.statements.getTokenRow.get(tokenHash);
+      if (!original || original.revokedAt !== null) return { status: 'revoked' };
+      this.statements.insertTokenExchange.run(tokenHash, now);
+      this.writePair(original, pair, tokenHash, now);
+      return { status: 'issued' };
+    });
+  }
+
+  /** Writes the next access and refresh token of a chain, copying what they inherit from `from`. */
+  private writePair(
+    from: { kind: string; appId: string; teamId: string; userId: string; scopes: string; familyId: string },
+    pair: NewTokenPair,
+    originTokenHash: string | null,
+    now: number,
+  ): void {
+    const inherited = {
+      kind: from.kind,
+      appId: from.appId,
+      teamId: from.teamId,
+      userId: from.userId,
+      scopes: from.scopes,
+      familyId: from.familyId,
+      createdAt: now,
+    };
+    this.statements.insertToken.run({
+      ...inherited,
+      hash: pair.accessTokenHash,
+      codeHash: null,
+      expiresAt: pair.expiresAt,
+    });
+    this.statements.insertRefreshToken.run({ ...inherited, hash: pair.refreshTokenHash, originTokenHash });
+  }
+
+  createSession(session: Session): Promise<void> {
+    return this.write(() => {
+      this.statements.insertSession.run({ ...session, createdAt: Date.now() });
+    });
+  }
+
+  findSession(hash: string): Promise<Session | undefined> {
+    return this.read(() => this.statements.getSession.get(hash));
+  }
+
+  deleteSession(hash: string): Promise<void> {
+    return this.write(() => {
+      this.statements.deleteSession.run(hash);
+    });
   }
 
   async ping(): Promise<void> {
@@ -278,6 +385,27 @@ interface CodeRow {
   codeChallengeMethod: string | null;
   expiresAt: number;
   usedAt: number | null;
+}
+interface RefreshTokenRow {
+  hash: string;
+  kind: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  scopes: string;
+  familyId: string;
+  originTokenHash: string | null;
+  usedAt: number | null;
+  revokedAt: number | null;
+}
+interface TokenRow {
+  kind: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  scopes: string;
+  familyId: string;
+  revokedAt: number | null;
 }
 interface TokenViewRow {
   hash: string;
@@ -373,6 +501,52 @@ function prepareStatements(db: Database.Database) {
     revokeTokensOfCode: db.prepare(
       'UPDATE tokens SET revoked_at = ? WHERE code_hash = ? AND revoked_at IS NULL',
     ),
+    revokeFamiliesOfCode: db.prepare(
+      `UPDATE tokens SET revoked_at = ?
+       WHERE family_id IN (SELECT family_id FROM tokens WHERE code_hash = ?) AND revoked_at IS NULL`,
+    ),
+    revokeRefreshFamiliesOfCode: db.prepare(
+      `UPDATE refresh_tokens SET revoked_at = ?
+       WHERE family_id IN (SELECT family_id FROM tokens WHERE code_hash = ?) AND revoked_at IS NULL`,
+    ),
+    getTokenRow: db.prepare<[string], TokenRow>(
+      `SELECT kind, app_id AS appId, team_id AS teamId, user_id AS userId, scopes, family_id AS familyId,
+         revoked_at AS revokedAt
+       FROM tokens WHERE hash = ?`,
+    ),
+    expireToken: db.prepare(
+      'UPDATE tokens SET expires_at = ? WHERE hash = ? AND expires_at IS NULL AND revoked_at IS NULL',
+    ),
+    revokeFamilyTokens: db.prepare(
+      'UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
+    ),
+    insertRefreshToken: db.prepare(
+      `INSERT INTO refresh_tokens (hash, kind, app_id, team_id, user_id, scopes, family_id, origin_token_hash,
+         used_at, revoked_at, created_at)
+       VALUES (@hash, @kind, @appId, @teamId, @userId, @scopes, @familyId, @originTokenHash, NULL, NULL, @createdAt)`,
+    ),
+    getRefreshToken: db.prepare<[string], RefreshTokenRow>(
+      `SELECT hash, kind, app_id AS appId, team_id AS teamId, user_id AS userId, scopes, family_id AS familyId,
+         origin_token_hash AS originTokenHash, used_at AS usedAt, revoked_at AS revokedAt
+       FROM refresh_tokens WHERE hash = ?`,
+    ),
+    spendRefreshToken: db.prepare(
+      'UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL AND revoked_at IS NULL',
+    ),
+    revokeFamilyRefreshTokens: db.prepare(
+      'UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
+    ),
+    getTokenExchange: db.prepare<[string], { exchangedAt: number }>(
+      'SELECT exchanged_at AS exchangedAt FROM token_exchanges WHERE token_hash = ?',
+    ),
+    insertTokenExchange: db.prepare('INSERT INTO token_exchanges (token_hash, exchanged_at) VALUES (?, ?)'),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (hash, user_id, expires_at, created_at) VALUES (@hash, @userId, @expiresAt, @createdAt)',
+    ),
+    getSession: db.prepare<[string], Session>(
+      'SELECT hash, user_id AS userId, expires_at AS expiresAt FROM sessions WHERE hash = ?',
+    ),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE hash = ?'),
   };
 }
 
@@ -431,8 +605,12 @@ function toCode(row: CodeRow | undefined): Code | undefined {
 }
 
 function tokenRow(token: NewToken) {
-  const { addScopes: _added, ...row } = token;
+  const { addScopes: _added, refreshTokenHash: _refresh, ...row } = token;
   return row;
+}
+
+function toRefreshToken(row: RefreshTokenRow | undefined): RefreshToken | undefined {
+  return row && { ...row, kind: row.kind === 'bot' ? 'bot' : 'user', scopes: splitList(row.scopes) };
 }
 
 function toTokenView(row: TokenViewRow | undefined): TokenView | undefined {

@@ -77,6 +77,13 @@ export interface Token {
   readonly revokedAt: number | null;
 }
 
+/** A signed-in browser (spec §4.3); kept in the store so that any process can serve its next page. */
+export interface Session {
+  readonly hash: string;
+  readonly userId: string;
+  readonly expiresAt: number;
+}
+
 /** A token with what protected methods answer about it, read in one query. */
 export interface TokenView extends Token {
   readonly teamName: string;
@@ -89,7 +96,51 @@ export interface TokenView extends Token {
 export interface NewToken extends Omit<Token, 'scopes' | 'revokedAt'> {
   /** Scopes this exchange adds to the grant; the token receives the grant's union. */
   readonly addScopes: readonly string[];
+  /** Token rotation: a refresh token with this hash is written beside the token, same scopes and family. */
+  readonly refreshTokenHash?: string | undefined;
 }
+
+/**
+ * A refresh token of a rotating token (spec §5.4). Single use: spending it writes the next access and
+ * refresh token of its chain, with the same kind, owner, scopes and family.
+ */
+export interface RefreshToken {
+  readonly hash: string;
+  readonly kind: TokenKind;
+  readonly appId: string;
+  readonly teamId: string;
+  /** The person's id for a user token, the bot user's id for a bot token. */
+  readonly userId: string;
+  /** The scopes of the access token it mints. */
+  readonly scopes: readonly string[];
+  readonly familyId: string;
+  /** The long-lived token this chain was exchanged from (`oauth.v2.exchange`), or null. */
+  readonly originTokenHash: string | null;
+  readonly usedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+/** The next access token (by hash, with its expiry) and refresh token of a rotating chain. */
+export interface NewTokenPair {
+  readonly accessTokenHash: string;
+  readonly refreshTokenHash: string;
+  readonly expiresAt: number;
+}
+
+export type RotationOutcome =
+  /** The refresh token was unspent: it is spent now and the pair is written. */
+  | { readonly status: 'rotated' }
+  /** The refresh token was spent less than the grace window ago: refused, nothing changes. */
+  | { readonly status: 'reused_in_grace' }
+  /** The refresh token was spent before the grace window: its whole family is revoked now. */
+  | { readonly status: 'replayed'; readonly revokedTokens: number }
+  /** The refresh token's family was revoked before. */
+  | { readonly status: 'revoked' };
+
+export type LongLivedExchangeOutcome =
+  | { readonly status: 'issued' }
+  | { readonly status: 'already_exchanged' }
+  | { readonly status: 'revoked' };
 
 export type ExchangeOutcome =
   | { readonly status: 'issued'; readonly scopes: readonly (readonly string[])[] }
@@ -132,6 +183,41 @@ export interface Store {
   revokeToken(hash: string, now: number): Promise<boolean>;
   /** Revokes every token issued from the code (a replayed code kills its tokens). */
   revokeTokensOfCode(codeHash: string, now: number): Promise<number>;
+  /**
+   * Revokes every access and refresh token of each family that holds a token issued from the code
+   * (a replayed code kills what was rotated from it too); returns how many access tokens it revoked.
+   */
+  revokeFamiliesOfCode(codeHash: string, now: number): Promise<number>;
+
+  findRefreshToken(hash: string): Promise<RefreshToken | undefined>;
+  /**
+   * Atomically, in this order: a revoked refresh token → `revoked`; a spent one → `reused_in_grace`
+   * when spent less than `graceMs` ago, else its family (access and refresh tokens) is revoked →
+   * `replayed`; an unspent one is spent and `next` is written (a copy of its kind, owner, scopes and
+   * family; the chain's long-lived origin token, if any, expires now) → `rotated`. Of concurrent
+   * calls for one refresh token, one rotates.
+   */
+  rotateRefreshToken(
+    hash: string,
+    now: number,
+    graceMs: number,
+    next: NewTokenPair,
+  ): Promise<RotationOutcome>;
+  /**
+   * Atomically: a long-lived token exchanged before → `already_exchanged`; a revoked one → `revoked`;
+   * else it is marked exchanged and `pair` is written with its kind, owner, scopes and family, the
+   * refresh token naming it as the chain's origin → `issued`. Of concurrent calls, one issues.
+   */
+  exchangeLongLivedToken(
+    tokenHash: string,
+    now: number,
+    pair: NewTokenPair,
+  ): Promise<LongLivedExchangeOutcome>;
+
+  createSession(session: Session): Promise<void>;
+  /** The session with this hash, expired or not (the domain decides). */
+  findSession(hash: string): Promise<Session | undefined>;
+  deleteSession(hash: string): Promise<void>;
 
   /** Resolves when the database answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;

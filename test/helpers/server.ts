@@ -31,6 +31,11 @@ export async function startTestServer(
     clock?: Clock;
     /** Client-authentication failures allowed per minute; tests that provoke many raise it. */
     clientAuthFailures?: number;
+    /** Failed sign-ins allowed per account and per address in five minutes. */
+    signInFailures?: number;
+    /** `--insecure-auto-approve`. */
+    autoApproveUserId?: string;
+    secureCookies?: boolean;
   } = {},
 ): Promise<TestServer> {
   const clock = new ManualClock();
@@ -57,7 +62,14 @@ export async function startTestServer(
         windowSeconds: 60,
       }),
     }),
-    settings: { bodyLimits: { timeoutMs: bodyTimeoutMs, maxBytes: options.maxBytes ?? 65536 } },
+    ...(options.signInFailures !== undefined && {
+      signInLimiter: createClientAuthLimiter({ maxFailures: options.signInFailures, windowSeconds: 300 }),
+    }),
+    settings: {
+      bodyLimits: { timeoutMs: bodyTimeoutMs, maxBytes: options.maxBytes ?? 65536 },
+      autoApproveUserId: () => options.autoApproveUserId,
+      secureCookies: options.secureCookies ?? false,
+    },
   });
   const server = await listen(app, { port: 0, host: '127.0.0.1', bodyTimeoutMs });
   return {

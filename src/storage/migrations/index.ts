@@ -95,4 +95,42 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX tokens_by_family ON tokens(family_id);
     `,
   },
+  {
+    version: 2,
+    name: 'browser sessions',
+    sql: `
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        expires_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+    `,
+  },
+  {
+    version: 3,
+    name: 'token rotation',
+    sql: `
+      CREATE TABLE refresh_tokens (
+        hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        app_id TEXT NOT NULL REFERENCES apps(id),
+        team_id TEXT NOT NULL REFERENCES workspaces(id),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        scopes TEXT NOT NULL,
+        family_id TEXT NOT NULL,
+        origin_token_hash TEXT,
+        used_at BIGINT,
+        revoked_at BIGINT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX refresh_tokens_by_family ON refresh_tokens(family_id);
+
+      CREATE TABLE token_exchanges (
+        token_hash TEXT PRIMARY KEY,
+        exchanged_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
