@@ -170,6 +170,12 @@ export function formatReport(report: BenchReport): string {
     '',
     markdownTable(header, rows),
   ];
+  if (report.targets.some((t) => t.key === 'latchkey-access-pg')) {
+    lines.push(
+      '',
+      "PostgreSQL row: CPU and RSS are Latchkey's process alone; the database's own are not counted.",
+    );
+  }
   for (const { key, reason } of report.skipped) lines.push('', `${key}: skipped: ${reason}`);
   if (report.checks.length > 0) {
     lines.push('', 'Targets:', '');

@@ -72,7 +72,8 @@ try {
     });
     if (typeof target === 'string') {
       skipped.push({ key, reason: target });
-      log(`${key}: skipped: ${target}`);
+      // The table says so too; with --json, this line is the only one a person reads.
+      if (opts.json) log(`${key}: skipped: ${target}`);
       continue;
     }
     targets.push(target);

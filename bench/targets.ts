@@ -77,7 +77,8 @@ export async function setUpTarget(key: TargetKey, context: SetupContext): Promis
           nodeFlags: [],
         });
       } catch (error) {
-        return `the store does not open ${redactUrl(context.postgresUrl)} (${(error as Error).message.split('\n')[0]})`;
+        const why = redactUrls((error as Error).message.split('\n')[0] ?? '');
+        return `this build's store does not open ${redactUrls(context.postgresUrl)} (${why})`;
       }
     }
     case 'latchkey-auth-1k':
@@ -240,6 +241,7 @@ function digits(count: number): string {
   return out.replace(/^0/, '1');
 }
 
-function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//…@');
+/** URLs with their user and password left out, for messages. */
+function redactUrls(text: string): string {
+  return text.replace(/\/\/[^@/\s]*@/g, '//');
 }
