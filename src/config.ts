@@ -1,4 +1,5 @@
 import { usageError, wholeNumber } from './cli/usage.js';
+import { type MethodTiers, slackMethodTiers } from './http/abuse/method-limiter.js';
 
 /**
  * `latchkey serve` settings, parsed once: flags win over environment variables, which win over the
@@ -8,6 +9,8 @@ export interface ServeConfig {
   readonly port: number;
   readonly host: string;
   readonly database: string;
+  /** Connections each process keeps to PostgreSQL at most (ignored for SQLite). */
+  readonly databasePool: number;
   /** The public URL of this server, for the links it prints; by default the address it listens on. */
   readonly baseUrl: string | undefined;
   readonly bodyTimeoutSeconds: number;
@@ -23,6 +26,15 @@ export interface ServeConfig {
   readonly logLevel: string;
   /** Key of the credential hashes; when unset, one is made and kept in the database. */
   readonly secretKey: string | undefined;
+  /** Redis for rate limits shared by every process; when unset, each process counts its own. */
+  readonly redis: string | undefined;
+  readonly redisPrefix: string;
+  /** Take the source address from X-Forwarded-For, as set by a load balancer in front. */
+  readonly trustProxy: boolean;
+  /** Calls per minute per method (and app and workspace); a method absent here is not limited. */
+  readonly rateLimits: MethodTiers;
+  /** Client-authentication failures allowed per minute, per client id and per source address. */
+  readonly clientAuthFailures: number;
 }
 
 /** Flag name, environment variable and default of each setting. */
@@ -30,6 +42,7 @@ export const serveSettings = {
   port: { env: 'LATCHKEY_PORT', default: '3000' },
   host: { env: 'LATCHKEY_HOST', default: '127.0.0.1' },
   database: { env: 'LATCHKEY_DATABASE', default: './latchkey.db' },
+  'database-pool': { env: 'LATCHKEY_DATABASE_POOL', default: '10' },
   'base-url': { env: 'LATCHKEY_BASE_URL', default: undefined },
   'body-timeout': { env: 'LATCHKEY_BODY_TIMEOUT', default: '10' },
   'body-limit': { env: 'LATCHKEY_BODY_LIMIT', default: '65536' },
@@ -41,6 +54,11 @@ export const serveSettings = {
   'insecure-test-controls': { env: 'LATCHKEY_INSECURE_TEST_CONTROLS', default: 'false' },
   'log-level': { env: 'LATCHKEY_LOG_LEVEL', default: 'info' },
   'secret-key': { env: 'LATCHKEY_SECRET_KEY', default: undefined },
+  redis: { env: 'LATCHKEY_REDIS', default: undefined },
+  'redis-prefix': { env: 'LATCHKEY_REDIS_PREFIX', default: 'latchkey:' },
+  'trust-proxy': { env: 'LATCHKEY_TRUST_PROXY', default: 'false' },
+  'rate-limits': { env: 'LATCHKEY_RATE_LIMITS', default: undefined },
+  'client-auth-failures': { env: 'LATCHKEY_CLIENT_AUTH_FAILURES', default: '10' },
 } as const satisfies Record<string, { env: string; default: string | undefined }>;
 
 export type ServeFlag = keyof typeof serveSettings;
@@ -66,10 +84,15 @@ export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boole
   }
   const logLevel = value('log-level') as string;
   if (!LOG_LEVELS.includes(logLevel)) usageError('log-level', `one of ${LOG_LEVELS.join(', ')}`);
+  const redis = value('redis');
+  if (redis !== undefined && !/^rediss?:\/\/[^/]/.test(redis)) {
+    usageError('redis', `a redis:// or rediss:// URL (got '${redis}')`);
+  }
   return Object.freeze({
     port,
     host,
     database: value('database') as string,
+    databasePool: wholeNumber(value('database-pool') as string, 'database-pool', 1, 1000),
     baseUrl: baseUrl?.replace(/\/+$/, ''),
     bodyTimeoutSeconds: wholeNumber(value('body-timeout') as string, 'body-timeout', 1, 3600),
     bodyLimitBytes: wholeNumber(value('body-limit') as string, 'body-limit', 1024, 64 * 1024 * 1024),
@@ -81,6 +104,16 @@ export function parseServeConfig(flags: Partial<Record<ServeFlag, string | boole
     testControls: parseBoolean(value('insecure-test-controls') as string, 'insecure-test-controls'),
     logLevel,
     secretKey: value('secret-key'),
+    redis,
+    redisPrefix: value('redis-prefix') as string,
+    trustProxy: parseBoolean(value('trust-proxy') as string, 'trust-proxy'),
+    rateLimits: parseRateLimits(value('rate-limits')),
+    clientAuthFailures: wholeNumber(
+      value('client-auth-failures') as string,
+      'client-auth-failures',
+      1,
+      1000000,
+    ),
   });
 }
 
@@ -89,6 +122,24 @@ function autoApproveUser(userId: string | undefined): string | undefined {
     usageError('insecure-auto-approve', `a user id such as U0123456789 (got '${userId}')`);
   }
   return userId;
+}
+
+const METHOD_NAME = /^[a-z]+(\.[a-zA-Z]+)+$/;
+const RATE_LIMITS_EXPECTED = "'off' or a list such as oauth.access=100,auth.test=off (calls per minute)";
+
+/** `--rate-limits`: Slack's tiers amended by `method=N` (per minute) or `method=off`; `off` for none. */
+function parseRateLimits(text: string | undefined): MethodTiers {
+  if (text === undefined) return slackMethodTiers;
+  if (text.trim() === 'off') return Object.freeze({});
+  const tiers: Record<string, number> = { ...slackMethodTiers };
+  for (const item of text.split(',').map((entry) => entry.trim())) {
+    const [method = '', limit = ''] = item.split('=', 2);
+    if (!METHOD_NAME.test(method)) usageError('rate-limits', `${RATE_LIMITS_EXPECTED} (got '${item}')`);
+    if (limit === 'off') delete tiers[method];
+    else if (/^\d+$/.test(limit) && Number(limit) >= 1) tiers[method] = Number(limit);
+    else usageError('rate-limits', `${RATE_LIMITS_EXPECTED} (got '${item}')`);
+  }
+  return Object.freeze(tiers);
 }
 
 function parseBoolean(text: string, flag: string): boolean {

@@ -31,6 +31,12 @@ export interface LatchkeyOptions {
   readonly autoApproveUserId?: string;
   /** pino log level; `silent` by default. */
   readonly logLevel?: string;
+  /**
+   * Per-method limits as `serve --rate-limits` takes them: Slack's tiers by default (a suite making
+   * over 100 `oauth.access` calls a minute for one app is answered 429, as Slack would), amended by
+   * `'oauth.access=1000'`, or `'off'`.
+   */
+  readonly rateLimits?: string;
 }
 
 /** An app as `apps.create` returns it: its client secret exists in clear only here. */
@@ -203,6 +209,7 @@ function serveFlagsOf(options: LatchkeyOptions): Partial<Record<ServeFlag, strin
     'log-level': options.logLevel ?? 'silent',
   };
   if (options.host !== undefined) flags.host = options.host;
+  if (options.rateLimits !== undefined) flags['rate-limits'] = options.rateLimits;
   if (options.codeTtlSeconds !== undefined) flags['code-ttl'] = String(options.codeTtlSeconds);
   if (options.tokenExpirySeconds !== undefined) flags['token-expiry'] = String(options.tokenExpirySeconds);
   if (options.refreshGraceSeconds !== undefined) flags['refresh-grace'] = String(options.refreshGraceSeconds);

@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import type { ServeConfig } from './config.js';
-import { type Clock, systemClock } from './domain/clock.js';
+import { AdjustableClock, type Clock, systemClock } from './domain/clock.js';
 import { createDomain, type Domain } from './domain/context.js';
-import { buildApp, type PageRoute } from './http/app.js';
+import { createClientAuthLimiter } from './http/abuse/client-auth-limiter.js';
+import { type LimiterBackend, memoryBackend, redisBackend } from './http/abuse/limiter-backend.js';
+import { createMethodLimiter } from './http/abuse/method-limiter.js';
+import { buildApp, defaultSignInLimits, type PageRoute } from './http/app.js';
 import type { FaultPlan } from './http/faults.js';
 import { listen } from './http/server.js';
 import type { BodyLimits } from './http/web-api/read-body.js';
@@ -36,7 +39,8 @@ export async function startLatchkey(
   options: StartOptions = {},
 ): Promise<RunningLatchkey> {
   const log = options.log ?? createLogger(config.logLevel);
-  const store = await openStore(config.database);
+  const store = await openStore(config.database, { poolSize: config.databasePool });
+  const limits = limiterBackend(config, log, options.clock);
   try {
     const domain = await createDomain({
       store,
@@ -51,8 +55,15 @@ export async function startLatchkey(
     const app = buildApp({
       domain,
       log,
+      clientAuthLimiter: createClientAuthLimiter(
+        { maxFailures: config.clientAuthFailures, windowSeconds: 60 },
+        limits,
+      ),
+      methodLimiter: createMethodLimiter(config.rateLimits, limits),
+      signInLimiter: createClientAuthLimiter(defaultSignInLimits, limits, 'sign-in'),
       settings: {
         bodyLimits: bodyLimitsOf(config),
+        trustProxy: config.trustProxy,
         secureCookies: config.baseUrl?.startsWith('https:') ?? false,
         autoApproveUserId: options.autoApproveUserId ?? (() => config.autoApproveUserId),
       },
@@ -71,13 +82,23 @@ export async function startLatchkey(
       port: server.port,
       async close() {
         await server.close();
+        await limits.close();
         await store.close();
       },
     };
   } catch (error) {
+    await limits.close();
     await store.close();
     throw error;
   }
+}
+
+/** Rate-limit counters in Redis when `--redis` is set, so that all processes share them. */
+function limiterBackend(config: ServeConfig, log: Logger, clock: Clock | undefined): LimiterBackend {
+  if (config.redis === undefined) {
+    return clock instanceof AdjustableClock ? memoryBackend(() => clock.skippedMs()) : memoryBackend();
+  }
+  return redisBackend({ url: config.redis, keyPrefix: config.redisPrefix, log });
 }
 
 export function bodyLimitsOf(config: ServeConfig): BodyLimits {

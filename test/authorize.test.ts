@@ -204,6 +204,28 @@ describe('sign-in', () => {
     }
   });
 
+  it('limits failed sign-ins per address from X-Forwarded-For behind a trusted proxy', async () => {
+    const proxied = await startTestServer({ signInFailures: 3, trustProxy: true });
+    try {
+      const who = await seed(proxied.domain, { redirectUris: [REDIRECT] });
+      const next = `/oauth/authorize?client_id=${who.app.clientId}&scope=identify`;
+      const attempt = (email: string, forwardedFor: string) =>
+        fetch(`${proxied.url}/oauth/signin`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+          body: new URLSearchParams({ next, email, password: 'wrong password' }).toString(),
+        });
+      for (let i = 0; i < 3; i++)
+        assert.equal((await attempt(`guess${i}@example.com`, '203.0.113.7')).status, 401);
+      assert.equal((await attempt('guess9@example.com', '203.0.113.7')).status, 429);
+      // Another client behind the same balancer is not locked out by the first one's failures.
+      assert.equal((await attempt('guess9@example.com', '198.51.100.2')).status, 401);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('asks a person of another workspace to sign in when the request names a team', async () => {
     const next = authorizePath(v1({ team: fixture.workspace.id }));
     const other = await seed(server.domain, { redirectUris: [REDIRECT] });

@@ -6,7 +6,7 @@ import { createApp } from '../src/domain/apps.js';
 import { createUser } from '../src/domain/users.js';
 import { createWorkspace } from '../src/domain/workspaces.js';
 import { type AppServer, startAppServer } from './helpers/app-server.js';
-import { browserMissing, launchBrowser } from './helpers/browser.js';
+import { browserMissing, launchBrowser, signInAs } from './helpers/browser.js';
 import { postForm, startTestServer, type TestServer } from './helpers/server.js';
 
 // Issue "The authorize step": a person in a real browser signs in, consents and the app gets a code;
@@ -65,9 +65,7 @@ describe('the authorize step in headless Chromium', { skip: browserMissing }, ()
     mkdirSync('docs', { recursive: true });
     await page.screenshot({ path: 'docs/sign-in.png' });
 
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAs(page, EMAIL, PASSWORD);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     assert.equal(await page.title(), 'Acme Notes wants access · Latchkey');
     assert.deepEqual(await page.locator('ul.scopes code').allTextContents(), [
@@ -113,9 +111,7 @@ describe('the authorize step in headless Chromium', { skip: browserMissing }, ()
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(authorizeUrl('state-2'));
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAs(page, EMAIL, PASSWORD);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForURL(`${appServer.url}/slack/oauth_redirect?**`);
     assert.equal(page.url(), `${appServer.url}/slack/oauth_redirect?error=access_denied&state=state-2`);
@@ -126,9 +122,7 @@ describe('the authorize step in headless Chromium', { skip: browserMissing }, ()
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(authorizeUrl('state-3'));
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAs(page, EMAIL, PASSWORD);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     await page.goto(authorizeUrl('state-4'));
     assert.equal(await page.getByRole('button', { name: 'Allow' }).count(), 1);

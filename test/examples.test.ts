@@ -52,8 +52,13 @@ function linkDependencies(from: string, to: string): void {
 
 async function run(args: string[]): Promise<{ code: number; output: string }> {
   // NODE_TEST_CONTEXT would make the inner `node --test` think it runs inside this test and skip its files.
-  const { NODE_TEST_CONTEXT: _outer, ...env } = process.env;
-  const child = spawn(process.execPath, args, { cwd: folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // CI=true makes Vitest colour its output whatever the terminal; NO_COLOR keeps it plain to read.
+  const { NODE_TEST_CONTEXT: _outer, FORCE_COLOR: _force, ...env } = process.env;
+  const child = spawn(process.execPath, args, {
+    cwd: folder,
+    env: { ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => {
     output += chunk;

@@ -9,7 +9,7 @@ import { createApp } from '../src/domain/apps.js';
 import { createUser } from '../src/domain/users.js';
 import { createWorkspace } from '../src/domain/workspaces.js';
 import { type AppServer, startAppServer } from './helpers/app-server.js';
-import { browserMissing, launchBrowser } from './helpers/browser.js';
+import { browserMissing, launchBrowser, signInAs } from './helpers/browser.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 // "Sign in with Slack" through passport-slack, pointed at Latchkey by its three URL options: the
@@ -88,9 +88,7 @@ describe('passport-slack', { skip: browserMissing }, () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${appServer.url}/auth/slack`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAs(page, EMAIL, PASSWORD);
     assert.deepEqual(await page.locator('ul.scopes code').allTextContents(), [
       'identity.basic',
       'identity.email',

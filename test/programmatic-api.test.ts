@@ -161,6 +161,55 @@ describe('clock', () => {
     assert.deepEqual((await exchange(code)).body, { ok: false, error: 'invalid_code' });
   });
 
+  it('opens a fresh rate-limit window once a window has been skipped', async () => {
+    const limited = await createLatchkey();
+    try {
+      const team = await limited.workspaces.create({ name: 'T', domain: 't' });
+      const person = await limited.users.create({ teamId: team.id, name: 'p' });
+      const created = await limited.apps.create({ name: 'A', redirectUris: ['https://a.example.com/cb'] });
+      const { access_token: token } = await limited.install({
+        app: created,
+        user: person,
+        scopes: ['identify'],
+      });
+      const probe = () =>
+        postForm(`${limited.apiUrl}auth.revoke`, { test: '1' }, { authorization: `Bearer ${token}` });
+      // auth.revoke is Tier 3: 50 calls a minute per app and workspace.
+      for (let i = 0; i < 50; i++) assert.equal((await probe()).status, 200);
+      const refused = await probe();
+      assert.equal(refused.status, 429);
+      assert.deepEqual(refused.body, { ok: false, error: 'ratelimited' });
+      limited.clock.advance('1m');
+      assert.deepEqual((await probe()).body, { ok: true, revoked: false });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("takes rateLimits: 'off'", async () => {
+    const unlimited = await createLatchkey({ rateLimits: 'off' });
+    try {
+      const team = await unlimited.workspaces.create({ name: 'T', domain: 't' });
+      const person = await unlimited.users.create({ teamId: team.id, name: 'p' });
+      const created = await unlimited.apps.create({ name: 'A', redirectUris: ['https://a.example.com/cb'] });
+      const { access_token: token } = await unlimited.install({
+        app: created,
+        user: person,
+        scopes: ['identify'],
+      });
+      for (let i = 0; i < 60; i++) {
+        const answer = await postForm(
+          `${unlimited.apiUrl}auth.revoke`,
+          { test: '1' },
+          { authorization: `Bearer ${token}` },
+        );
+        assert.equal(answer.status, 200);
+      }
+    } finally {
+      await unlimited.close();
+    }
+  });
+
   it('refuses what is not a duration', () => {
     assert.throws(() => lk.clock.advance('soon'), TypeError);
     assert.throws(() => lk.clock.advance(-5), TypeError);

@@ -6,7 +6,7 @@ import { createApp } from '../src/domain/apps.js';
 import { createUser } from '../src/domain/users.js';
 import { createWorkspace } from '../src/domain/workspaces.js';
 import { type AppServer, startAppServer } from './helpers/app-server.js';
-import { browserMissing, launchBrowser } from './helpers/browser.js';
+import { browserMissing, launchBrowser, signInAs } from './helpers/browser.js';
 import { postForm, startTestServer, type TestServer } from './helpers/server.js';
 
 // @slack/oauth's InstallProvider in v1 ("classic") mode, unchanged but for its URLs, installs an app
@@ -77,9 +77,7 @@ describe('@slack/oauth InstallProvider, authVersion v1', { skip: browserMissing 
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${appServer.url}/slack/install`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAs(page, EMAIL, PASSWORD);
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${appServer.url}/slack/oauth_redirect?**`);
     assert.match((await page.textContent('body')) ?? '', /Thank you!/);

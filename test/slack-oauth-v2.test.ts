@@ -6,7 +6,7 @@ import { createApp } from '../src/domain/apps.js';
 import { createUser } from '../src/domain/users.js';
 import { createWorkspace } from '../src/domain/workspaces.js';
 import { type AppServer, startAppServer } from './helpers/app-server.js';
-import { browserMissing, launchBrowser } from './helpers/browser.js';
+import { browserMissing, launchBrowser, signInAs } from './helpers/browser.js';
 import { postForm, startTestServer, type TestServer } from './helpers/server.js';
 
 // @slack/oauth's InstallProvider in its default v2 mode, unchanged but for its URLs, installs an app
@@ -72,9 +72,7 @@ describe('@slack/oauth InstallProvider, default v2 mode', { skip: browserMissing
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${appServer.url}/slack/install`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAs(page, EMAIL, PASSWORD);
     assert.deepEqual(await page.locator('#bot-scopes + ul code').allTextContents(), [
       'chat:write',
       'channels:read',

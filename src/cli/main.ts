@@ -28,9 +28,11 @@ const commands: Readonly<Record<string, Command>> = {
 
 export const USAGE = `Usage: latchkey <command> [flags]
 
-  serve [--port 3000] [--host 127.0.0.1] [--database FILE] [--base-url URL] [--body-timeout S]
-        [--body-limit BYTES] [--code-ttl S] [--token-expiry S] [--refresh-grace S] [--log-level L]
-        [--secret-key KEY] [--demo] [--insecure-auto-approve USER_ID] [--insecure-test-controls]
+  serve [--port 3000] [--host 127.0.0.1] [--database FILE|URL] [--database-pool N] [--base-url URL]
+        [--body-timeout S] [--body-limit BYTES] [--code-ttl S] [--token-expiry S] [--refresh-grace S]
+        [--log-level L] [--secret-key KEY] [--redis URL] [--redis-prefix P] [--trust-proxy]
+        [--rate-limits method=N,…|off] [--client-auth-failures N] [--demo]
+        [--insecure-auto-approve USER_ID] [--insecure-test-controls]
   workspaces create --name NAME --domain DOMAIN
   users create --team TEAM_ID --name NAME [--email EMAIL] [--password PASSWORD]
   apps create --name NAME --redirect-uri URL [--redirect-uri URL …] [--scopes a,b] [--token-rotation]
@@ -41,7 +43,8 @@ export const USAGE = `Usage: latchkey <command> [flags]
              [--ttl S] [--count N]
   tokens revoke --token TOKEN
 
-Every command takes --database (default ./latchkey.db, env LATCHKEY_DATABASE) and --json.`;
+Every command takes --database (a file, sqlite: URL or postgres:// URL; default ./latchkey.db, env
+LATCHKEY_DATABASE or DATABASE_URL) and --json.`;
 
 /** Runs one command line; returns the exit code (2 for bad input, with one line naming the flag). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -9,7 +9,7 @@ import { prepareDemo } from './demo.js';
 import type { CliIo } from './io.js';
 import { type OptionSpecs, parseFlags, usageError } from './usage.js';
 
-const BOOLEAN_FLAGS = new Set(['demo', 'insecure-test-controls']);
+const BOOLEAN_FLAGS = new Set(['demo', 'insecure-test-controls', 'trust-proxy']);
 
 const serveOptions = Object.fromEntries(
   Object.keys(serveSettings).map((flag) => [flag, { type: BOOLEAN_FLAGS.has(flag) ? 'boolean' : 'string' }]),

@@ -38,6 +38,10 @@ export class AdjustableClock implements Clock {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`cannot move the clock by ${ms} ms`);
     this.offsetMs += ms;
   }
+  /** How far this clock has been moved ahead in all, in milliseconds. */
+  skippedMs(): number {
+    return this.offsetMs;
+  }
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -3,8 +3,11 @@ import type { Logger } from 'pino';
 import type { Domain } from '../domain/context.js';
 import { ApiError, StoreUnavailableError } from '../errors.js';
 import type { ClientAuthLimiter } from './abuse/client-auth-limiter.js';
+import type { MethodLimiter } from './abuse/method-limiter.js';
+import { sourceAddress } from './abuse/source-address.js';
 import { applyFault, type FaultPlan } from './faults.js';
-import type { ApiMethod } from './methods/method.js';
+import type { ApiMethod, MethodContext } from './methods/method.js';
+import type { Metrics } from './metrics.js';
 import { type Answer, errorAnswer, sendAnswer } from './web-api/envelope.js';
 import type { BodyLimits } from './web-api/read-body.js';
 import { type CallState, ClientGoneError, readCall } from './web-api/read-call.js';
@@ -14,9 +17,13 @@ export interface ApiHandlerDeps {
   readonly methods: ReadonlyMap<string, ApiMethod>;
   readonly bodyLimits: BodyLimits;
   readonly clientAuthLimiter: ClientAuthLimiter;
+  readonly methodLimiter: MethodLimiter;
+  /** Take the source address from X-Forwarded-For (`--trust-proxy`). */
+  readonly trustProxy: boolean;
   readonly log: Logger;
   /** Faults planned by a test (programmatic API or `--insecure-test-controls`). */
   readonly faults?: FaultPlan | undefined;
+  readonly metrics: Metrics;
 }
 
 /**
@@ -54,12 +61,19 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       closeConnection: state.closeConnection,
     });
     if (state.closeConnection) res.once('finish', () => req.destroy());
+    const ms = performance.now() - started;
+    deps.metrics.observeCall(
+      deps.methods.has(methodName) ? methodName : 'unknown',
+      answer.status,
+      answer.body,
+      ms / 1000,
+    );
     deps.log.info(
       {
         method: methodName,
         status: answer.status,
         ...(answer.body.ok === false && { error: answer.body.error }),
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        ms: Math.round(ms * 10) / 10,
       },
       'api call',
     );
@@ -82,14 +96,16 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     const args = await readCall(req, rawQuery, deps.bodyLimits, state);
     const fault = deps.faults?.take(methodName);
     if (fault) await applyFault(fault);
-    return method.handle({
+    const context: MethodContext = {
       args,
       headers: req.headers,
-      remoteAddress: req.socket.remoteAddress ?? 'unknown',
+      remoteAddress: sourceAddress(req, deps.trustProxy),
       domain: deps.domain,
       clientAuthLimiter: deps.clientAuthLimiter,
       responseHeaders,
-    });
+    };
+    await deps.methodLimiter.admit(method.name, context);
+    return method.handle(context);
   }
 }
 

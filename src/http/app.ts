@@ -2,15 +2,19 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import type { Domain } from '../domain/context.js';
 import { type ClientAuthLimiter, createClientAuthLimiter } from './abuse/client-auth-limiter.js';
+import { createMethodLimiter, type MethodLimiter } from './abuse/method-limiter.js';
 import { createApiHandler } from './api-handler.js';
 import { createBrowserRoutes } from './browser/browser-routes.js';
 import type { FaultPlan } from './faults.js';
 import { apiMethods } from './methods/index.js';
+import { createMetrics } from './metrics.js';
 import { STYLESHEET_PATH, stylesheet } from './pages/styles.js';
 import type { BodyLimits } from './web-api/read-body.js';
 
 export interface HttpSettings {
   readonly bodyLimits: BodyLimits;
+  /** Trust X-Forwarded-For for the source address (`--trust-proxy`); off by default. */
+  readonly trustProxy?: boolean;
   /** Mark cookies Secure: the server's public URL is https. */
   readonly secureCookies?: boolean;
   /** `--insecure-auto-approve`: the person every authorize request is approved for at once. */
@@ -21,7 +25,9 @@ export interface AppDeps {
   readonly domain: Domain;
   readonly settings: HttpSettings;
   readonly log: Logger;
+  /** The limits in this process by default; src/main.ts passes shared ones when Redis is set. */
   readonly clientAuthLimiter?: ClientAuthLimiter;
+  readonly methodLimiter?: MethodLimiter;
   readonly signInLimiter?: ClientAuthLimiter;
   /** Faults planned by a test, applied to the next calls of a method. */
   readonly faults?: FaultPlan;
@@ -39,13 +45,17 @@ export type PageRoute = (
 
 /** The whole HTTP surface as one request listener; it never listens itself (see server.ts). */
 export function buildApp(deps: AppDeps): RequestListener {
+  const metrics = createMetrics();
   const api = createApiHandler({
     domain: deps.domain,
     methods: apiMethods,
     bodyLimits: deps.settings.bodyLimits,
     clientAuthLimiter: deps.clientAuthLimiter ?? createClientAuthLimiter(),
+    methodLimiter: deps.methodLimiter ?? createMethodLimiter(),
+    trustProxy: deps.settings.trustProxy ?? false,
     log: deps.log,
     faults: deps.faults,
+    metrics,
   });
 
   const pages = createBrowserRoutes({
@@ -54,6 +64,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     bodyLimits: deps.settings.bodyLimits,
     signInLimiter: deps.signInLimiter ?? createClientAuthLimiter(defaultSignInLimits),
     secureCookies: deps.settings.secureCookies ?? false,
+    trustProxy: deps.settings.trustProxy ?? false,
     autoApproveUserId: deps.settings.autoApproveUserId ?? (() => undefined),
   });
 
@@ -80,6 +91,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     if (path.startsWith('/api/')) return api(req, res, path.slice('/api/'.length), rawQuery);
     if (path === STYLESHEET_PATH) return sendStylesheet(res);
     if (path === '/healthz') return sendPlainJson(res, 200, { ok: true });
+    if (path === '/metrics') return metrics.send(res);
     if (path === '/readyz') {
       try {
         await deps.domain.store.ping();
@@ -95,7 +107,7 @@ export function buildApp(deps: AppDeps): RequestListener {
 }
 
 /** Failed sign-ins allowed per account and per address before a pause (spec §4.3). */
-const defaultSignInLimits = { maxFailures: 10, windowSeconds: 300 };
+export const defaultSignInLimits = { maxFailures: 10, windowSeconds: 300 };
 
 function sendStylesheet(res: ServerResponse): void {
   res.writeHead(200, {

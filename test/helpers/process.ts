@@ -41,6 +41,7 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
     output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
+      if (child.signalCode !== null) return child.signalCode;
       child.kill(signal);
       const [code, killedBy] = (await once(child, 'exit')) as [number | null, string | null];
       return code ?? killedBy ?? 'unknown';

@@ -1,12 +1,18 @@
 import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
 import { createApp } from '../../src/domain/apps.js';
 import { type Clock, ManualClock } from '../../src/domain/clock.js';
 import { issueCode } from '../../src/domain/codes.js';
 import { createDomain, type Domain, type DomainSettings } from '../../src/domain/context.js';
 import { createUser } from '../../src/domain/users.js';
 import { createWorkspace } from '../../src/domain/workspaces.js';
-import { createClientAuthLimiter } from '../../src/http/abuse/client-auth-limiter.js';
-import { buildApp } from '../../src/http/app.js';
+import {
+  createClientAuthLimiter,
+  defaultClientAuthLimits,
+} from '../../src/http/abuse/client-auth-limiter.js';
+import { type LimiterBackend, memoryBackend } from '../../src/http/abuse/limiter-backend.js';
+import { createMethodLimiter, type MethodTiers } from '../../src/http/abuse/method-limiter.js';
+import { buildApp, defaultSignInLimits } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/storage/open-store.js';
@@ -31,6 +37,11 @@ export async function startTestServer(
     clock?: Clock;
     /** Client-authentication failures allowed per minute; tests that provoke many raise it. */
     clientAuthFailures?: number;
+    /** Calls per minute per method; Slack's tiers by default. */
+    rateLimits?: MethodTiers;
+    trustProxy?: boolean;
+    /** Where the limits count (in memory by default); given the server's logger. */
+    limiterBackend?: (log: Logger) => LimiterBackend;
     /** Failed sign-ins allowed per account and per address in five minutes. */
     signInFailures?: number;
     /** `--insecure-auto-approve`. */
@@ -53,20 +64,28 @@ export async function startTestServer(
     },
   });
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 2000;
+  const log = createLogger('info', sink);
+  const limits = options.limiterBackend?.(log) ?? memoryBackend();
   const app = buildApp({
     domain,
-    log: createLogger('info', sink),
-    ...(options.clientAuthFailures !== undefined && {
-      clientAuthLimiter: createClientAuthLimiter({
-        maxFailures: options.clientAuthFailures,
-        windowSeconds: 60,
-      }),
-    }),
-    ...(options.signInFailures !== undefined && {
-      signInLimiter: createClientAuthLimiter({ maxFailures: options.signInFailures, windowSeconds: 300 }),
-    }),
+    log,
+    clientAuthLimiter: createClientAuthLimiter(
+      options.clientAuthFailures === undefined
+        ? defaultClientAuthLimits
+        : { maxFailures: options.clientAuthFailures, windowSeconds: 60 },
+      limits,
+    ),
+    methodLimiter: createMethodLimiter(options.rateLimits, limits),
+    signInLimiter: createClientAuthLimiter(
+      options.signInFailures === undefined
+        ? defaultSignInLimits
+        : { maxFailures: options.signInFailures, windowSeconds: 300 },
+      limits,
+      'sign-in',
+    ),
     settings: {
       bodyLimits: { timeoutMs: bodyTimeoutMs, maxBytes: options.maxBytes ?? 65536 },
+      trustProxy: options.trustProxy ?? false,
       autoApproveUserId: () => options.autoApproveUserId,
       secureCookies: options.secureCookies ?? false,
     },
@@ -79,6 +98,7 @@ export async function startTestServer(
     logs,
     async close() {
       await server.close(1000);
+      await limits.close();
       await store.close();
     },
   };

@@ -1,10 +1,12 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../errors.js';
+import { type LimiterBackend, memoryBackend } from './limiter-backend.js';
+import { retryAfterSeconds } from './retry-after.js';
 
 /**
  * Limits client-authentication failures per client id and per source address (spec §2, §6): once a
  * key has failed `maxFailures` times in the window, every try with it is answered `ratelimited`, even
  * a right one, until the window ends. A locked-out client is free again after at most one window.
+ * With a shared backend the failures are counted across every process.
  */
 export interface ClientAuthLimiter {
   /** Throws RateLimitedError when any of the keys is locked out. */
@@ -25,17 +27,17 @@ export const defaultClientAuthLimits: ClientAuthLimits = Object.freeze({
 
 export function createClientAuthLimiter(
   limits: ClientAuthLimits = defaultClientAuthLimits,
+  backend: LimiterBackend = memoryBackend(),
+  /** Keeps the keys of limiters sharing one backend apart (client auth, sign-in). */
+  name = 'client-auth',
 ): ClientAuthLimiter {
-  const limiter = new RateLimiterMemory({ points: limits.maxFailures, duration: limits.windowSeconds });
+  const limiter = backend.limiter(`${name}:`, limits.maxFailures, limits.windowSeconds);
   return {
     async check(keys) {
       for (const key of keys) {
         const state = await limiter.get(key);
         if (state && state.consumedPoints >= limits.maxFailures) {
-          throw new RateLimitedError(
-            Math.max(1, Math.ceil(state.msBeforeNext / 1000)),
-            `too many failures for ${key}`,
-          );
+          throw new RateLimitedError(retryAfterSeconds(state.msBeforeNext), `too many failures for ${key}`);
         }
       }
     },

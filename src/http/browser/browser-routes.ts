@@ -22,6 +22,7 @@ import {
 import { RateLimitedError, StoreUnavailableError } from '../../errors.js';
 import type { FlowVersion, User } from '../../storage/store.js';
 import type { ClientAuthLimiter } from '../abuse/client-auth-limiter.js';
+import { sourceAddress } from '../abuse/source-address.js';
 import { consentPage } from '../pages/consent-page.js';
 import { messagePage } from '../pages/message-page.js';
 import { signInPage } from '../pages/sign-in-page.js';
@@ -38,6 +39,8 @@ export interface BrowserDeps {
   readonly signInLimiter: ClientAuthLimiter;
   /** Mark cookies Secure: the server is reached over https. */
   readonly secureCookies: boolean;
+  /** Take the source address from X-Forwarded-For (`--trust-proxy`). */
+  readonly trustProxy: boolean;
   /** `--insecure-auto-approve`: the person to approve every request as, without sign-in or consent. */
   readonly autoApproveUserId: () => string | undefined;
 }
@@ -97,7 +100,8 @@ export function createBrowserRoutes(deps: BrowserDeps) {
       parseQuery(next.split('?')[1] ?? ''),
     );
     const email = form.get('email') ?? '';
-    const keys = [`signin-account:${email.toLowerCase()}`, `signin-address:${req.socket.remoteAddress}`];
+    const address = sourceAddress(req, deps.trustProxy);
+    const keys = [`signin-account:${email.toLowerCase()}`, `signin-address:${address}`];
     try {
       await deps.signInLimiter.check(keys);
     } catch (error) {
