@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Where a V8 .cpuprofile says the time went: self time per function, and per area of the code. */
@@ -28,10 +28,12 @@ interface CpuProfile {
 }
 
 export function summariseProfile(directory: string, root: string, top = 15): ProfileSummary {
-  const files = readdirSync(directory).filter((name) => name.endsWith('.cpuprofile'));
-  const name = files.sort().at(-1);
-  if (!name) throw new Error(`no .cpuprofile in ${directory}`);
-  const file = join(directory, name);
+  // One profile per thread; the main thread's, which serves the requests, is the largest.
+  const file = readdirSync(directory)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => join(directory, name))
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (!file) throw new Error(`no .cpuprofile in ${directory}`);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 
   // Each sample's time is the delta to the next one; summed per node, that is the node's self time.

@@ -82,7 +82,8 @@ try {
   }
 
   // The warm-up lets the JIT settle and estimates how many codes a round will use: a fixed number of
-  // requests first, then about a second's worth at the rate that gave.
+  // requests first, then about three seconds' worth at the rate that gave, whose rate is nearer a
+  // warm server's.
   for (const target of targets) {
     let amount = Math.max(2000, 50 * opts.connections);
     for (const phase of ['warm-up', 'second warm-up']) {
@@ -90,13 +91,16 @@ try {
       const result = await runRound(target, { connections: opts.connections, amount });
       requireClean(target, result, phase);
       fastest.set(target, result.requestsPerSecond);
-      amount = Math.max(amount, Math.ceil(result.requestsPerSecond));
+      log(
+        `${phase}  ${target.key.padEnd(22)} ${Math.round(result.requestsPerSecond).toString().padStart(6)} req/s`,
+      );
+      amount = Math.max(amount, Math.ceil(3 * result.requestsPerSecond));
     }
   }
 
   for (let round = 1; round <= opts.rounds; round++) {
     for (const target of targets) {
-      const result = await timedRound(target, `round ${round}`);
+      const result = await timedRound(target, round);
       rounds.get(target)?.push(result);
       log(
         `round ${round}/${opts.rounds}  ${target.key.padEnd(22)} ` +
@@ -144,12 +148,15 @@ if (opts.json) {
  * fastest rate so far with room to spare; should a noisy neighbour's pause end and the target outrun
  * its pool anyway, the round is void and runs again with a larger pool.
  */
-async function timedRound(target: Target, when: string): Promise<RoundResult> {
+async function timedRound(target: Target, round: number): Promise<RoundResult> {
+  const when = `round ${round}`;
   for (let attempt = 1; ; attempt++) {
     if (target.consumes) {
-      // autocannon ends on its first one-second tick past the duration, hence the extra second.
+      // autocannon ends on its first one-second tick past the duration, hence the extra second; the
+      // first round's rate is the warm-up's, which a warm server beats by more than later rounds vary.
       const rate = fastest.get(target) ?? 0;
-      await target.pool.prepare(Math.ceil(rate * (opts.duration + 1) * 1.5) + 4 * opts.connections);
+      const margin = round === 1 ? 2 : 1.5;
+      await target.pool.prepare(Math.ceil(rate * (opts.duration + 1) * margin) + 4 * opts.connections);
     }
     const result = await runRound(target, { connections: opts.connections, duration: opts.duration });
     if (result.failures.poolSpent && attempt < 3) {
