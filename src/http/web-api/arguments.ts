@@ -9,10 +9,14 @@ const ARGUMENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** Spec §1.3 step 6 over every name from every source: array names first, then other bad names. */
 export function checkArgumentNames(...sources: readonly ArgumentPair[][]): ErrorCode | undefined {
-  const names = sources.flatMap((pairs) => pairs.map(([name]) => name));
-  if (names.some((name) => PHP_ARRAY_NAME.test(name))) return 'invalid_array_arg';
-  if (names.some((name) => !ARGUMENT_NAME.test(name))) return 'invalid_arg_name';
-  return undefined;
+  let badName = false;
+  for (const pairs of sources) {
+    for (const [name] of pairs) {
+      if (PHP_ARRAY_NAME.test(name)) return 'invalid_array_arg';
+      badName ||= !ARGUMENT_NAME.test(name);
+    }
+  }
+  return badName ? 'invalid_arg_name' : undefined;
 }
 
 /**
