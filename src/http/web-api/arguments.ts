@@ -25,13 +25,19 @@ export function checkArgumentNames(...sources: readonly ArgumentPair[][]): Error
  */
 export function mergeArguments(query: readonly ArgumentPair[], body: readonly ArgumentPair[]): Arguments {
   const merged: Record<string, string> = Object.create(null);
-  for (const source of [query, body]) {
-    const seen = new Set<string>();
-    for (const [name, value] of source) {
+  mergeSource(merged, query);
+  mergeSource(merged, body);
+  return merged;
+}
+
+function mergeSource(merged: Record<string, string>, pairs: readonly ArgumentPair[]): void {
+  // A lone pair cannot repeat a name, so the set of names seen is only made when there are more.
+  const seen = pairs.length > 1 ? new Set<string>() : undefined;
+  for (const [name, value] of pairs) {
+    if (seen) {
       if (seen.has(name)) continue;
       seen.add(name);
-      if (value !== '') merged[name] = value;
     }
+    if (value !== '') merged[name] = value;
   }
-  return merged;
 }
