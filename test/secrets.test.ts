@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newFamilyId } from '../src/domain/secrets.js';
+import { newCode, newFamilyId, newToken } from '../src/domain/secrets.js';
 
 describe('token family ids', () => {
   const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -21,5 +21,17 @@ describe('token family ids', () => {
   it('stay unique within one millisecond', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newFamilyId(1_700_000_000_000)));
     assert.equal(ids.size, 10_000);
+  });
+});
+
+describe('codes and tokens', () => {
+  it("keep Slack's shapes around 256 random bits, all distinct across refills of the random pool", () => {
+    // 4 KiB of pool serves 128 of them, so 1,000 of each span several refills.
+    const codes = Array.from({ length: 1000 }, () => newCode());
+    const tokens = Array.from({ length: 1000 }, () => newToken('xoxp'));
+    for (const code of codes) assert.match(code, /^[1-9]\d{9}\.\d{13}\.[0-9a-f]{64}$/);
+    for (const token of tokens) assert.match(token, /^xoxp-[1-9]\d{10}-\d{13}-[0-9a-f]{64}$/);
+    const randomParts = [...codes, ...tokens].map((value) => value.slice(-64));
+    assert.equal(new Set(randomParts).size, 2000);
   });
 });
