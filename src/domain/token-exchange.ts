@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { fail } from '../errors.js';
 import type { App, Code, FlowVersion, NewToken, TokenKind, Workspace } from '../storage/store.js';
 import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import type { Domain } from './context.js';
 import { type MintedToken, mintAccessToken } from './minting.js';
 import { findRegisteredMatch } from './redirect-uri.js';
-import { constantTimeEqual, newId } from './secrets.js';
+import { constantTimeEqual, newFamilyId, newId } from './secrets.js';
 
 /**
  * `oauth.access` (spec §3) and `oauth.v2.access` with a code (spec §5.4): exchange a temporary code
@@ -130,7 +130,7 @@ async function burn(domain: Domain, code: Code): Promise<void> {
 /** Consumes the code and writes the tokens in one atomic step of the store. */
 async function issueV1Tokens(domain: Domain, app: App, code: Code): Promise<V1Grant> {
   const workspace = await workspaceOf(domain, code);
-  const familyId = randomUUID();
+  const familyId = newFamilyId(domain.clock.now());
   const user = mintAccessToken(domain, 'user', false);
   const tokens: NewToken[] = [
     tokenFor(code, { kind: 'user', minted: user, userId: code.userId, familyId, addScopes: code.scopes }),
@@ -162,7 +162,7 @@ async function issueV1Tokens(domain: Domain, app: App, code: Code): Promise<V1Gr
  */
 async function issueV2Tokens(domain: Domain, app: App, code: Code): Promise<V2Grant> {
   const workspace = await workspaceOf(domain, code);
-  const familyId = randomUUID();
+  const familyId = newFamilyId(domain.clock.now());
   const tokens: NewToken[] = [];
   let bot: { minted: MintedToken; botUserId: string } | undefined;
   if (code.scopes.length > 0) {

@@ -89,9 +89,16 @@ interface PendingWrite {
 class SqliteStore implements Store {
   private pending: PendingWrite[] = [];
   private readonly statements;
+  /** The read transaction of the current turn (see read()). */
+  private readonly turnRead: {
+    readonly begin: Database.Statement;
+    readonly end: Database.Statement;
+    open: boolean;
+  };
 
   constructor(private readonly db: Database.Database) {
     this.statements = prepareStatements(db);
+    this.turnRead = { begin: db.prepare('BEGIN'), end: db.prepare('COMMIT'), open: false };
   }
 
   /** Queues `run` into this turn's transaction; resolves once that transaction is durable. */
@@ -103,6 +110,7 @@ class SqliteStore implements Store {
   }
 
   private flush(): void {
+    this.endTurnRead();
     const batch = this.pending;
     this.pending = [];
     const results: { ok: boolean; value: unknown }[] = [];
@@ -133,8 +141,18 @@ class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Reads share one read transaction per turn of the event loop: in WAL mode each statement on its own
+   * would take and drop the shared lock and check the file, two fcntl and an fstat every time. The
+   * transaction ends before this turn's writes commit, and always by the end of the turn.
+   */
   private read<T>(run: () => T): Promise<T> {
     try {
+      if (!this.db.inTransaction) {
+        this.turnRead.begin.run();
+        this.turnRead.open = true;
+        setImmediate(() => this.endTurnRead());
+      }
       return Promise.resolve(run());
     } catch (error) {
       return Promise.reject(error);
@@ -363,8 +381,15 @@ class SqliteStore implements Store {
     }
   }
 
+  private endTurnRead(): void {
+    if (!this.turnRead.open) return;
+    this.turnRead.open = false;
+    if (this.db.inTransaction) this.turnRead.end.run();
+  }
+
   async close(): Promise<void> {
     if (this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    this.endTurnRead();
     this.db.close();
   }
 }

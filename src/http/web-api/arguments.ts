@@ -9,10 +9,14 @@ const ARGUMENT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** Spec §1.3 step 6 over every name from every source: array names first, then other bad names. */
 export function checkArgumentNames(...sources: readonly ArgumentPair[][]): ErrorCode | undefined {
-  const names = sources.flatMap((pairs) => pairs.map(([name]) => name));
-  if (names.some((name) => PHP_ARRAY_NAME.test(name))) return 'invalid_array_arg';
-  if (names.some((name) => !ARGUMENT_NAME.test(name))) return 'invalid_arg_name';
-  return undefined;
+  let badName = false;
+  for (const pairs of sources) {
+    for (const [name] of pairs) {
+      if (PHP_ARRAY_NAME.test(name)) return 'invalid_array_arg';
+      badName ||= !ARGUMENT_NAME.test(name);
+    }
+  }
+  return badName ? 'invalid_arg_name' : undefined;
 }
 
 /**
@@ -21,13 +25,19 @@ export function checkArgumentNames(...sources: readonly ArgumentPair[][]): Error
  */
 export function mergeArguments(query: readonly ArgumentPair[], body: readonly ArgumentPair[]): Arguments {
   const merged: Record<string, string> = Object.create(null);
-  for (const source of [query, body]) {
-    const seen = new Set<string>();
-    for (const [name, value] of source) {
+  mergeSource(merged, query);
+  mergeSource(merged, body);
+  return merged;
+}
+
+function mergeSource(merged: Record<string, string>, pairs: readonly ArgumentPair[]): void {
+  // A lone pair cannot repeat a name, so the set of names seen is only made when there are more.
+  const seen = pairs.length > 1 ? new Set<string>() : undefined;
+  for (const [name, value] of pairs) {
+    if (seen) {
       if (seen.has(name)) continue;
       seen.add(name);
-      if (value !== '') merged[name] = value;
     }
+    if (value !== '') merged[name] = value;
   }
-  return merged;
 }

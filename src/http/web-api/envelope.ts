@@ -61,12 +61,9 @@ export function sendAnswer(
     };
   }
   const payload = JSON.stringify(body);
-  res.writeHead(answer.status, {
-    ...API_HEADERS,
-    ...extra.headers,
-    ...answer.headers,
-    'content-length': String(Buffer.byteLength(payload)),
-    ...(extra.closeConnection && { connection: 'close' }),
-  });
+  const headers: Record<string, string> = Object.assign({}, API_HEADERS, extra.headers, answer.headers);
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  if (extra.closeConnection) headers.connection = 'close';
+  res.writeHead(answer.status, headers);
   res.end(payload);
 }

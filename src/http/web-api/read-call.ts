@@ -38,7 +38,8 @@ export async function readCall(
   state: CallState,
 ): Promise<Arguments> {
   const bodyPairs = req.method === 'POST' ? await readBodyArguments(req, limits, state) : [];
-  const queryPairs = parseUrlencoded(Buffer.from(rawQuery, 'utf8'), 'utf-8');
+  // Most calls carry no query string at all.
+  const queryPairs = rawQuery === '' ? [] : parseUrlencoded(Buffer.from(rawQuery, 'utf8'), 'utf-8');
   if (queryPairs === undefined) fail('invalid_form_data', 'malformed query string');
   const nameError = checkArgumentNames(queryPairs, bodyPairs);
   if (nameError) fail(nameError, 'bad argument name');
