@@ -4,6 +4,7 @@ import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import type { Domain } from './context.js';
 import { mintRotatingToken, pairOf } from './minting.js';
 import { type RotatedGrant, workspaceOf } from './rotation.js';
+import { findToken } from './tokens.js';
 
 /**
  * `oauth.v2.exchange`: turns a long-lived token of an app that has since turned token rotation on into
@@ -45,7 +46,7 @@ async function findExchangeableToken(
   if (!token) fail('invalid_token', 'no token');
   // Latchkey mints every rotating access token with this prefix; such a token has nothing to exchange.
   if (token.startsWith('xoxe.')) fail('invalid_token', 'already a rotating token');
-  const record = await domain.store.findToken(domain.hasher.hash(token));
+  const record = await findToken(domain, token);
   if (!record) fail('invalid_token', 'unknown token');
   if (record.appId !== app.id) fail('invalid_token', `token of another app, presented by ${app.id}`);
   const code = record.codeHash === null ? undefined : await domain.store.findCode(record.codeHash);

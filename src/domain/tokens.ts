@@ -2,13 +2,18 @@ import { fail } from '../errors.js';
 import type { TokenView } from '../storage/store.js';
 import type { Domain } from './context.js';
 
-/**
+/*
  * Tokens presented to protected methods (spec §1.5): which token it is, whether it still works, and
  * whether it carries the scope a method needs.
  */
-export async function authenticateToken(domain: Domain, token: string | undefined): Promise<TokenView> {
-  if (!token) fail('not_authed', 'no token');
-  const record = await domain.store.findToken(domain.hasher.hash(token));
+
+/** The record of a token given in clear, whatever its state. */
+export function findToken(domain: Domain, token: string): Promise<TokenView | undefined> {
+  return domain.store.findToken(domain.hasher.hash(token));
+}
+
+/** The token, if it still works: `invalid_auth` when unknown, `token_revoked`, `token_expired`. */
+export function checkToken(domain: Domain, record: TokenView | undefined): TokenView {
   if (!record) fail('invalid_auth', 'unknown token');
   if (record.revokedAt !== null) fail('token_revoked', `revoked token of ${record.appId}`);
   if (record.expiresAt !== null && record.expiresAt <= domain.clock.now()) {
@@ -33,7 +38,7 @@ export async function revokeToken(domain: Domain, token: TokenView): Promise<voi
 
 /** Revokes a token given in clear (the CLI's `tokens revoke`); false when it is unknown. */
 export async function revokeTokenByValue(domain: Domain, token: string): Promise<boolean> {
-  const record = await domain.store.findToken(domain.hasher.hash(token));
+  const record = await findToken(domain, token);
   if (!record) return false;
   await domain.store.revokeToken(record.hash, domain.clock.now());
   return true;

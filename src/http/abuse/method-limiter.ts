@@ -3,7 +3,7 @@ import { authenticateClient, claimedClientId } from '../../domain/client-auth.js
 import { ApiError, RateLimitedError } from '../../errors.js';
 import { clientCredentials } from '../methods/client-auth.js';
 import type { MethodContext } from '../methods/method.js';
-import { presentedToken } from '../methods/token-auth.js';
+import { presentedTokenRecord } from '../methods/token-auth.js';
 import { type LimiterBackend, memoryBackend } from './limiter-backend.js';
 import { retryAfterSeconds } from './retry-after.js';
 
@@ -60,31 +60,15 @@ export function createMethodLimiter(
   };
 }
 
-/** Token hashes whose bucket this process remembers; beyond this the oldest is forgotten. */
-const REMEMBERED_TOKENS = 10_000;
-
 /**
  * Whose bucket a call draws from. A bucket per app and workspace needs to know which they are
- * before the method runs, so a token is looked up here too. A token's app and workspace never
- * change, so the answer is remembered: a busy token costs the database one read per call, not two
- * (revocation and expiry are still checked by the method, on every call).
+ * before the method runs, so the token is looked up here; the method reuses that read
+ * (`presentedTokenRecord`), so a token call still costs the database one read.
  */
 function tokenSubjects(): (call: MethodContext) => Promise<string | undefined> {
-  const remembered = new Map<string, string>();
   return async (call) => {
-    const token = presentedToken(call);
-    if (token) {
-      const hash = call.domain.hasher.hash(token);
-      const known = remembered.get(hash);
-      if (known !== undefined) return known;
-      const record = await call.domain.store.findToken(hash);
-      if (record) {
-        const subject = `app:${record.appId}:team:${record.teamId}`;
-        if (remembered.size >= REMEMBERED_TOKENS) remembered.delete(remembered.keys().next().value as string);
-        remembered.set(hash, subject);
-        return subject;
-      }
-    }
+    const record = await presentedTokenRecord(call);
+    if (record) return `app:${record.appId}:team:${record.teamId}`;
     const credentials = clientCredentials(call);
     const clientId = claimedClientId(credentials);
     if (!clientId) return undefined;

@@ -1,5 +1,5 @@
-import { authenticateToken, requireScope } from '../../domain/tokens.js';
-import { ApiError } from '../../errors.js';
+import { checkToken, findToken, requireScope } from '../../domain/tokens.js';
+import { ApiError, fail } from '../../errors.js';
 import type { TokenView } from '../../storage/store.js';
 import type { MethodContext } from './method.js';
 
@@ -11,6 +11,22 @@ export function presentedToken(context: MethodContext): string | undefined {
   const header = context.headers.authorization;
   const match = header === undefined ? null : /^\s*bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? context.args.token;
+}
+
+const lookups = new WeakMap<MethodContext, Promise<TokenView | undefined>>();
+
+/**
+ * The record of the token the call presents, read once per call: the method limiter needs the
+ * token's app and workspace before the method runs, and the method then reuses the same read.
+ */
+export function presentedTokenRecord(context: MethodContext): Promise<TokenView | undefined> {
+  let lookup = lookups.get(context);
+  if (lookup === undefined) {
+    const token = presentedToken(context);
+    lookup = token ? findToken(context.domain, token) : Promise.resolve(undefined);
+    lookups.set(context, lookup);
+  }
+  return lookup;
 }
 
 /**
@@ -25,9 +41,10 @@ export async function authenticateCall(
 ): Promise<TokenView> {
   const keys = [`token-addr:${context.remoteAddress}`];
   await context.unknownTokenLimiter.check(keys);
+  if (!presentedToken(context)) fail('not_authed', 'no token');
   let token: TokenView;
   try {
-    token = await authenticateToken(context.domain, presentedToken(context));
+    token = checkToken(context.domain, await presentedTokenRecord(context));
   } catch (error) {
     if (error instanceof ApiError && error.code === 'invalid_auth')
       await context.unknownTokenLimiter.recordFailure(keys);
