@@ -73,7 +73,7 @@ async function run(args: string[]): Promise<{ code: number; output: string }> {
 describe('the README examples, against the packed package', () => {
   it('the package ships its build and nothing of the source tree', () => {
     const packed = readdirSync(join(folder, 'node_modules', 'latchkey')).sort();
-    assert.deepEqual(packed, ['README.md', 'bin', 'dist', 'package.json']);
+    assert.deepEqual(packed, ['LICENSE', 'README.md', 'bin', 'dist', 'package.json']);
   });
 
   it('@slack/oauth and Bolt examples pass under node:test', async () => {
