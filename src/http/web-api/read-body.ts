@@ -17,7 +17,8 @@ export type BodyResult =
 /**
  * Reads a request body under a byte limit and a deadline. It never buffers more than the limit, and
  * it settles exactly once, removing its listeners and timer, so a truncated or trickled body holds
- * neither memory nor the event loop past the deadline (held by test/calling-conventions.test.ts and test/security/slow-clients.test.ts).
+ * neither memory nor the event loop past the deadline (held by test/calling-conventions.test.ts and
+ * test/security/slow-clients.test.ts).
  */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<BodyResult> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
