@@ -1,8 +1,9 @@
 /**
  * Redirect URIs (spec §4.2): what an app may register, and whether a requested URI matches a
  * registered one. Matching follows Slack's sub-path rule (`/cb` admits `/cb` and `/cb/x`, never
- * `/cbx`) with two hardenings held by test/authorize.test.ts and test/security/fuzz-authorize.test.ts: dot segments and encoded slashes or
- * backslashes never match, because a browser or proxy may resolve them into another path.
+ * `/cbx`) with two hardenings: dot segments and encoded slashes or backslashes never match, because a
+ * browser or proxy may resolve them into another path (held by test/authorize.test.ts and
+ * test/security/fuzz-authorize.test.ts).
  */
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
