@@ -3,8 +3,9 @@ import type { App, TokenView } from '../storage/store.js';
 import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import type { Domain } from './context.js';
 import { mintRotatingToken, pairOf } from './minting.js';
-import { type RotatedGrant, workspaceOf } from './rotation.js';
+import type { RotatedGrant } from './rotation.js';
 import { findToken } from './tokens.js';
+import { workspaceOf } from './workspaces.js';
 
 /**
  * `oauth.v2.exchange`: turns a long-lived token of an app that has since turned token rotation on into

@@ -3,6 +3,7 @@ import type { App, RefreshToken, RotationOutcome, TokenKind, Workspace } from '.
 import { authenticateClient, type ClientCredentials } from './client-auth.js';
 import type { Domain } from './context.js';
 import { mintRotatingToken, pairOf } from './minting.js';
+import { workspaceOf } from './workspaces.js';
 
 /**
  * `oauth.v2.access` with `grant_type=refresh_token` (spec §5.4): spend a refresh token for the next
@@ -75,10 +76,4 @@ function refusal(outcome: Exclude<RotationOutcome, { status: 'rotated' }>, famil
     return `spent refresh token reused inside the grace window; family ${familyId} kept`;
   }
   return `spent refresh token replayed; family ${familyId} revoked (${outcome.revokedTokens} access token(s))`;
-}
-
-export async function workspaceOf(domain: Domain, teamId: string): Promise<Workspace> {
-  const workspace = await domain.store.getWorkspace(teamId);
-  if (!workspace) fail('internal_error', `token's workspace ${teamId} is gone`);
-  return workspace;
 }

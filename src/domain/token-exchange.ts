@@ -6,6 +6,7 @@ import type { Domain } from './context.js';
 import { type MintedToken, mintAccessToken } from './minting.js';
 import { findRegisteredMatch } from './redirect-uri.js';
 import { constantTimeEqual, newFamilyId, newId } from './secrets.js';
+import { workspaceOf } from './workspaces.js';
 
 /**
  * `oauth.access` (spec §3) and `oauth.v2.access` with a code (spec §5.4): exchange a temporary code
@@ -129,7 +130,7 @@ async function burn(domain: Domain, code: Code): Promise<void> {
 
 /** Consumes the code and writes the tokens in one atomic step of the store. */
 async function issueV1Tokens(domain: Domain, app: App, code: Code): Promise<V1Grant> {
-  const workspace = await workspaceOf(domain, code);
+  const workspace = await workspaceOf(domain, code.teamId);
   const familyId = newFamilyId(domain.clock.now());
   const user = mintAccessToken(domain, 'user', false);
   const tokens: NewToken[] = [
@@ -161,7 +162,7 @@ async function issueV1Tokens(domain: Domain, app: App, code: Code): Promise<V1Gr
  * both belong to one family, so that replay detection on either kills the whole install.
  */
 async function issueV2Tokens(domain: Domain, app: App, code: Code): Promise<V2Grant> {
-  const workspace = await workspaceOf(domain, code);
+  const workspace = await workspaceOf(domain, code.teamId);
   const familyId = newFamilyId(domain.clock.now());
   const tokens: NewToken[] = [];
   let bot: { minted: MintedToken; botUserId: string } | undefined;
@@ -218,12 +219,6 @@ function issuedAccess(
       expiresIn: domain.settings.tokenExpirySeconds,
     }),
   };
-}
-
-async function workspaceOf(domain: Domain, code: Code): Promise<Workspace> {
-  const workspace = await domain.store.getWorkspace(code.teamId);
-  if (!workspace) fail('internal_error', `code's workspace ${code.teamId} is gone`);
-  return workspace;
 }
 
 function tokenFor(

@@ -1,3 +1,4 @@
+import { fail } from '../errors.js';
 import type { Workspace } from '../storage/store.js';
 import type { Domain } from './context.js';
 import { invalidInput } from './invalid-input.js';
@@ -19,6 +20,16 @@ export async function createWorkspace(
   }
   const workspace: Workspace = { id: newId('T'), name, domain: input.domain };
   await domain.store.createWorkspace(workspace);
+  return workspace;
+}
+
+/**
+ * The workspace a code or token was issued in. Workspaces are never deleted, so a missing one is a
+ * broken database: `internal_error`, with the id in the log.
+ */
+export async function workspaceOf(domain: Domain, teamId: string): Promise<Workspace> {
+  const workspace = await domain.store.getWorkspace(teamId);
+  if (!workspace) fail('internal_error', `workspace ${teamId} of an issued credential is gone`);
   return workspace;
 }
 
