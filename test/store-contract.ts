@@ -438,7 +438,7 @@ export function defineStoreContract(name: string, setUp: () => Promise<StoreUnde
         assert.equal(await store.revokeToken(hash(), 900), false);
       });
 
-      it('revokes every live token of a code and no other', async () => {
+      it('revokes every live token of a long-lived install of a code (user and bot) and no other', async () => {
         const install = await makeInstall(store);
         const code = newCode(install, { scopes: ['identify', 'bot'] });
         await store.insertCode(code);
@@ -449,19 +449,19 @@ export function defineStoreContract(name: string, setUp: () => Promise<StoreUnde
         await store.exchangeCode(code.hash, 1, [user, botToken]);
         const bystander = await issued(store, install);
 
-        assert.equal(await store.revokeTokensOfCode(code.hash, 50), 2);
+        assert.equal(await store.revokeFamiliesOfCode(code.hash, 50), 2);
         assert.equal((await other.findToken(user.hash))?.revokedAt, 50);
         assert.equal((await other.findToken(botToken.hash))?.revokedAt, 50);
         assert.equal((await other.findToken(bystander.token.hash))?.revokedAt, null);
-        assert.equal(await other.revokeTokensOfCode(code.hash, 60), 0, 'already revoked');
+        assert.equal(await other.revokeFamiliesOfCode(code.hash, 60), 0, 'already revoked');
         assert.equal((await other.findToken(user.hash))?.revokedAt, 50);
-        assert.equal(await store.revokeTokensOfCode(hash(), 70), 0);
+        assert.equal(await store.revokeFamiliesOfCode(hash(), 70), 0);
       });
 
       it('keeps a revoked token revoked when its code is replayed later', async () => {
         const { code, token } = await issued(store);
         await store.revokeToken(token.hash, 10);
-        assert.equal(await store.revokeTokensOfCode(code.hash, 20), 0);
+        assert.equal(await store.revokeFamiliesOfCode(code.hash, 20), 0);
         assert.equal((await store.findToken(token.hash))?.revokedAt, 10);
       });
     });

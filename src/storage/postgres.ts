@@ -367,10 +367,6 @@ class PostgresStore implements Store {
     return ((await this.query(statements.revokeToken, [now, hash])).rowCount ?? 0) > 0;
   }
 
-  async revokeTokensOfCode(codeHash: string, now: number): Promise<number> {
-    return (await this.query(statements.revokeTokensOfCode, [now, codeHash])).rowCount ?? 0;
-  }
-
   revokeFamiliesOfCode(codeHash: string, now: number): Promise<number> {
     return this.transaction(async (client) => {
       const families = await run<{ familyId: string }>(client, statements.familiesOfCode, [codeHash]);
@@ -564,7 +560,6 @@ const statements = named({
     LEFT JOIN bots b ON t.kind = 'bot' AND b.app_id = t.app_id AND b.team_id = t.team_id
     WHERE t.hash = $1`,
   revokeToken: 'UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL',
-  revokeTokensOfCode: 'UPDATE tokens SET revoked_at = $1 WHERE code_hash = $2 AND revoked_at IS NULL',
   familiesOfCode: `SELECT DISTINCT family_id AS "familyId" FROM tokens WHERE code_hash = $1
     ORDER BY family_id`,
   revokeFamiliesOfCode: `UPDATE tokens SET revoked_at = $1

@@ -280,10 +280,6 @@ class SqliteStore implements Store {
     return this.write(() => this.statements.revokeToken.run(now, hash).changes > 0);
   }
 
-  revokeTokensOfCode(codeHash: string, now: number): Promise<number> {
-    return this.write(() => this.statements.revokeTokensOfCode.run(now, codeHash).changes);
-  }
-
   revokeFamiliesOfCode(codeHash: string, now: number): Promise<number> {
     return this.write(() => {
       this.statements.revokeRefreshFamiliesOfCode.run(now, codeHash);
@@ -468,9 +464,6 @@ function prepareStatements(db: Database.Database) {
        WHERE t.hash = ?`,
     ),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL'),
-    revokeTokensOfCode: db.prepare(
-      'UPDATE tokens SET revoked_at = ? WHERE code_hash = ? AND revoked_at IS NULL',
-    ),
     revokeFamiliesOfCode: db.prepare(
       `UPDATE tokens SET revoked_at = ?
        WHERE family_id IN (SELECT family_id FROM tokens WHERE code_hash = ?) AND revoked_at IS NULL`,

@@ -181,8 +181,6 @@ export interface Store {
   findToken(hash: string): Promise<TokenView | undefined>;
   /** Revokes one token; returns false when it was unknown or already revoked. */
   revokeToken(hash: string, now: number): Promise<boolean>;
-  /** Revokes every token issued from the code (a replayed code kills its tokens). */
-  revokeTokensOfCode(codeHash: string, now: number): Promise<number>;
   /**
    * Revokes every access and refresh token of each family that holds a token issued from the code
    * (a replayed code kills what was rotated from it too); returns how many access tokens it revoked.
