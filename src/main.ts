@@ -2,10 +2,14 @@ import type { Logger } from 'pino';
 import type { ServeConfig } from './config.js';
 import { AdjustableClock, type Clock, systemClock } from './domain/clock.js';
 import { createDomain, type Domain } from './domain/context.js';
-import { createClientAuthLimiter, defaultUnknownTokenLimits } from './http/abuse/client-auth-limiter.js';
+import {
+  createClientAuthLimiter,
+  defaultSignInLimits,
+  defaultUnknownTokenLimits,
+} from './http/abuse/client-auth-limiter.js';
 import { type LimiterBackend, memoryBackend, redisBackend } from './http/abuse/limiter-backend.js';
 import { createMethodLimiter } from './http/abuse/method-limiter.js';
-import { buildApp, defaultSignInLimits, type PageRoute } from './http/app.js';
+import { buildApp, type PageRoute } from './http/app.js';
 import type { FaultPlan } from './http/faults.js';
 import { listen } from './http/server.js';
 import type { BodyLimits } from './http/web-api/read-body.js';
@@ -74,7 +78,7 @@ export async function startLatchkey(
     const server = await listen(app, {
       port: config.port,
       host: config.host,
-      bodyTimeoutMs: config.bodyTimeoutSeconds * 1000,
+      bodyTimeoutMs: bodyLimitsOf(config).timeoutMs,
     });
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {

@@ -4,6 +4,7 @@ import type { Domain } from '../domain/context.js';
 import {
   type ClientAuthLimiter,
   createClientAuthLimiter,
+  defaultSignInLimits,
   defaultUnknownTokenLimits,
 } from './abuse/client-auth-limiter.js';
 import { memoryBackend } from './abuse/limiter-backend.js';
@@ -115,9 +116,6 @@ export function buildApp(deps: AppDeps): RequestListener {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
   }
 }
-
-/** Failed sign-ins allowed per account and per address before a pause (spec §4.3). */
-export const defaultSignInLimits = { maxFailures: 10, windowSeconds: 300 };
 
 function sendStylesheet(res: ServerResponse): void {
   res.writeHead(200, {

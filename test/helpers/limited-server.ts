@@ -5,11 +5,12 @@ import {
   type ClientAuthLimits,
   createClientAuthLimiter,
   defaultClientAuthLimits,
+  defaultSignInLimits,
   defaultUnknownTokenLimits,
 } from '../../src/http/abuse/client-auth-limiter.js';
 import { memoryBackend } from '../../src/http/abuse/limiter-backend.js';
 import { createMethodLimiter, type MethodTiers } from '../../src/http/abuse/method-limiter.js';
-import { buildApp, defaultSignInLimits } from '../../src/http/app.js';
+import { buildApp } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/storage/open-store.js';

@@ -9,10 +9,11 @@ import { createWorkspace } from '../../src/domain/workspaces.js';
 import {
   createClientAuthLimiter,
   defaultClientAuthLimits,
+  defaultSignInLimits,
 } from '../../src/http/abuse/client-auth-limiter.js';
 import { type LimiterBackend, memoryBackend } from '../../src/http/abuse/limiter-backend.js';
 import { createMethodLimiter, type MethodTiers } from '../../src/http/abuse/method-limiter.js';
-import { buildApp, defaultSignInLimits } from '../../src/http/app.js';
+import { buildApp } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/storage/open-store.js';

@@ -36,6 +36,12 @@ export const defaultUnknownTokenLimits: ClientAuthLimits = Object.freeze({
   windowSeconds: 60,
 });
 
+/** Failed sign-ins allowed per account and per address before a pause (spec §4.3). */
+export const defaultSignInLimits: ClientAuthLimits = Object.freeze({
+  maxFailures: 10,
+  windowSeconds: 300,
+});
+
 export function createClientAuthLimiter(
   limits: ClientAuthLimits = defaultClientAuthLimits,
   backend: LimiterBackend = memoryBackend(),
