@@ -58,7 +58,7 @@ export function createBrowserRoutes(deps: BrowserDeps) {
   const { domain } = deps;
 
   async function showAuthorize(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string) {
-    const request = await requestFrom(AUTHORIZE_PATHS[path] as FlowVersion, parseQuery(rawQuery));
+    const request = await requestFrom(path, parseQuery(rawQuery));
     const autoApproveUserId = deps.autoApproveUserId();
     if (autoApproveUserId !== undefined) {
       const user = await domain.store.getUser(autoApproveUserId);
@@ -83,7 +83,7 @@ export function createBrowserRoutes(deps: BrowserDeps) {
     if (!form || !user || !cookieValue || !isValidCsrfToken(domain, cookieValue, form.get('csrf_token'))) {
       return forbidden(res);
     }
-    const request = await requestFrom(AUTHORIZE_PATHS[path] as FlowVersion, form);
+    const request = await requestFrom(path, form);
     if (!canAnswer(request, user)) return forbidden(res);
     const decision = form.get('decision');
     if (decision === 'allow') return redirect(res, 303, await approve(domain, request, user));
@@ -98,10 +98,8 @@ export function createBrowserRoutes(deps: BrowserDeps) {
     const form = await readForm(req, deps.bodyLimits);
     const next = form?.get('next');
     if (!form || !next || !NEXT.test(next)) throw new AuthorizeRefusal('The sign-in form is incomplete.');
-    const request = await requestFrom(
-      next.startsWith('/oauth/v2/') ? 2 : 1,
-      parseQuery(next.split('?')[1] ?? ''),
-    );
+    const queryStart = next.indexOf('?');
+    const request = await requestFrom(next.slice(0, queryStart), parseQuery(next.slice(queryStart + 1)));
     const email = form.get('email') ?? '';
     const address = sourceAddress(req, deps.trustProxy);
     const keys = [`signin-account:${email.toLowerCase()}`, `signin-address:${address}`];
@@ -143,8 +141,10 @@ export function createBrowserRoutes(deps: BrowserDeps) {
     sendPage(res, 200, messagePage('Signed out', 'You have signed out.'), cleared);
   }
 
-  async function requestFrom(version: FlowVersion, fields: Fields | undefined): Promise<AuthorizeRequest> {
-    if (!fields) throw new AuthorizeRefusal('The request is malformed.');
+  /** The request an authorize path (`/oauth/authorize` or `/oauth/v2/authorize`) was sent with. */
+  async function requestFrom(path: string, fields: Fields | undefined): Promise<AuthorizeRequest> {
+    const version = AUTHORIZE_PATHS[path];
+    if (!fields || version === undefined) throw new AuthorizeRefusal('The request is malformed.');
     return checkAuthorizeRequest(domain, version, authorizeParameters(fields));
   }
 
